@@ -1,0 +1,5 @@
+/** Every connector the hub knows, in one explicit list. Add yours here. */
+import type { Connector } from '../src/sdk/index.ts';
+import { sandbox3pl, sandboxStorefront } from './sandbox/index.ts';
+
+export const connectors: Connector[] = [sandboxStorefront, sandbox3pl];

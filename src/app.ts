@@ -1,0 +1,65 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { bearerAuth } from './http/api/auth.ts';
+import { connectionRoutes } from './http/api/connections.ts';
+import { deliveryRoutes } from './http/api/deliveries.ts';
+import { orderRoutes } from './http/api/orders.ts';
+import { errorHandler } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { webhookRoutes } from './http/webhooks.ts';
+import type { Hub } from './pipeline/hub.ts';
+
+export interface AppOptions {
+  hub: Hub;
+  apiToken: string;
+  /** The hub's public base URL, known only once it listens when the port is chosen by the OS. */
+  publicUrl: () => string;
+}
+
+/**
+ * Builds the HTTP app without listening (tests use `inject` or listen on port 0). Composed in a
+ * fixed order: external plugins, then the documentation, then our routes.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { hub } = options;
+  const app = Fastify({
+    loggerInstance: hub.log,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    // Webhook bodies have their own limit; this one bounds the admin API.
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Fulfillment connector hub',
+        description: 'Webhooks in, canonical orders, routing to 3PLs, tracking and stock back out.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  await app.register(healthRoutes, { hub });
+  await app.register(webhookRoutes, { hub });
+  await app.register(async (api) => {
+    api.addHook('onRequest', bearerAuth(options.apiToken));
+    await api.register(orderRoutes, { hub });
+    await api.register(deliveryRoutes, { hub });
+    await api.register(connectionRoutes, { hub, publicUrl: options.publicUrl });
+  });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,123 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/**
+ * The one configuration of a hub process, read from the environment and validated once at start.
+ * A missing or malformed variable stops the process with a message naming it.
+ */
+const schema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    NODE_ENV: { type: 'string', enum: ['development', 'production', 'test'], default: 'development' },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    PUBLIC_URL: { type: 'string', format: 'uri', pattern: '^https?://' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    DATABASE_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
+    DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    API_TOKEN: { type: 'string', minLength: 24 },
+    ENCRYPTION_KEY: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    WEBHOOK_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 2_097_152 },
+    JOB_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 200, default: 8 },
+    JOB_POLL_INTERVAL_SECONDS: { type: 'number', minimum: 0.5, maximum: 60, default: 0.5 },
+    JOB_RETRY_LIMIT: { type: 'integer', minimum: 0, maximum: 100, default: 10 },
+    JOB_RETRY_DELAY_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 2 },
+    JOB_RETRY_DELAY_MAX_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 900 },
+    JOB_HEARTBEAT_SECONDS: { type: 'integer', minimum: 10, maximum: 3600, default: 30 },
+    JOB_SUPERVISE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
+    RECONCILE_CRON: { type: 'string', minLength: 9, default: '*/10 * * * *' },
+    SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
+    SANDBOX: { type: 'boolean' },
+    SANDBOX_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 0 },
+    SANDBOX_ORDER_INTERVAL_MS: { type: 'integer', minimum: 0, default: 4000 },
+    SANDBOX_SHIP_DELAY_MS: { type: 'integer', minimum: 0, default: 5000 },
+  },
+} as const;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where storefronts and 3PLs reach this hub; defaults to the listen address. */
+  publicUrl: string | null;
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  dataDir: string;
+  apiToken: string | null;
+  encryptionKey: string | null;
+  logLevel: string;
+  webhookBodyLimitBytes: number;
+  jobs: {
+    concurrency: number;
+    pollIntervalSeconds: number;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    retryDelayMaxSeconds: number;
+    heartbeatSeconds: number;
+    superviseIntervalSeconds: number;
+    reconcileCron: string;
+  };
+  shutdownTimeoutSeconds: number;
+  sandbox: { enabled: boolean; port: number; orderIntervalMs: number; shipDelayMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+addFormats.default(ajv);
+const validate = ajv.compile(schema);
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') input[key] = value;
+  if (!validate(input)) {
+    const problems = (validate.errors ?? []).map((error) => {
+      const variable = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? '');
+      return `${variable}: ${error.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const v = input as Record<string, any>;
+  const production = v.NODE_ENV === 'production';
+  if (production && !v.API_TOKEN) throw new ConfigError('API_TOKEN: required when NODE_ENV=production');
+  if (production && !v.ENCRYPTION_KEY) throw new ConfigError('ENCRYPTION_KEY: required when NODE_ENV=production');
+  return {
+    env: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    publicUrl: v.PUBLIC_URL?.replace(/\/$/, '') ?? null,
+    databaseUrl: v.DATABASE_URL ?? null,
+    databasePoolSize: v.DATABASE_POOL_SIZE,
+    dataDir: v.DATA_DIR,
+    apiToken: v.API_TOKEN ?? null,
+    encryptionKey: v.ENCRYPTION_KEY ?? null,
+    logLevel: v.LOG_LEVEL,
+    webhookBodyLimitBytes: v.WEBHOOK_BODY_LIMIT_BYTES,
+    jobs: {
+      concurrency: v.JOB_CONCURRENCY,
+      pollIntervalSeconds: v.JOB_POLL_INTERVAL_SECONDS,
+      retryLimit: v.JOB_RETRY_LIMIT,
+      retryDelaySeconds: v.JOB_RETRY_DELAY_SECONDS,
+      retryDelayMaxSeconds: v.JOB_RETRY_DELAY_MAX_SECONDS,
+      heartbeatSeconds: v.JOB_HEARTBEAT_SECONDS,
+      superviseIntervalSeconds: v.JOB_SUPERVISE_INTERVAL_SECONDS,
+      reconcileCron: v.RECONCILE_CRON,
+    },
+    shutdownTimeoutSeconds: v.SHUTDOWN_TIMEOUT_SECONDS,
+    sandbox: {
+      // The sandbox is the default for a newcomer; production turns it off unless asked.
+      enabled: v.SANDBOX ?? !production,
+      port: v.SANDBOX_PORT,
+      orderIntervalMs: v.SANDBOX_ORDER_INTERVAL_MS,
+      shipDelayMs: v.SANDBOX_SHIP_DELAY_MS,
+    },
+  };
+}

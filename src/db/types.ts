@@ -1,0 +1,181 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+// bigint columns come back as strings from pg; amounts stay far below 2^53, so numbers are read back.
+type BigIntColumn = ColumnType<string | number, number, number>;
+
+export interface MerchantsTable {
+  id: Generated<string>;
+  name: string;
+  default_fulfillment_connection_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ConnectionsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  connector: string;
+  role: 'storefront' | 'fulfillment';
+  external_account: string;
+  settings: Json<Record<string, unknown>>;
+  credentials_encrypted: string;
+  status: Generated<'active' | 'disabled' | 'uninstalled'>;
+  poll_cursor: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type DeliveryStatus =
+  | 'received'
+  | 'processed'
+  | 'failed'
+  | 'dead'
+  | 'duplicate'
+  | 'rejected'
+  | 'ignored';
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  merchant_id: string | null;
+  connection_id: string | null;
+  connector: string;
+  source: Generated<'webhook' | 'poll'>;
+  topic: string | null;
+  dedupe_key: string | null;
+  serial_key: string | null;
+  duplicate_of: string | null;
+  headers: Json<Record<string, string>>;
+  body: Uint8Array | null;
+  body_size: number;
+  status: DeliveryStatus;
+  http_status: number;
+  reject_reason: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  received_at: Generated<Date>;
+  processed_at: Timestamp | null;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  merchant_id: string;
+  storefront_connection_id: string;
+  source_order_id: string;
+  source_order_name: string;
+  source_updated_at: Timestamp;
+  status: string;
+  status_reason: string | null;
+  status_detail: Json<Record<string, unknown>> | null;
+  ready_to_fulfill: boolean;
+  cancelled: Generated<boolean>;
+  currency: string;
+  total_minor: BigIntColumn;
+  email: string | null;
+  shipping_address: Json<Record<string, unknown>> | null;
+  shipping_method: string | null;
+  tags: Json<string[]>;
+  note: string | null;
+  test: boolean;
+  placed_at: Timestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderLinesTable {
+  id: Generated<string>;
+  order_id: string;
+  merchant_id: string;
+  source_line_id: string;
+  sku: string | null;
+  name: string;
+  quantity: number;
+  unit_price_minor: BigIntColumn;
+  requires_shipping: boolean;
+}
+
+export interface ShipmentsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  order_id: string;
+  fulfillment_connection_id: string;
+  status: string;
+  status_reason: string | null;
+  external_id: string | null;
+  data: Json<Record<string, unknown>>;
+  carrier: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  shipped_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  tracking_written_number: string | null;
+  tracking_external_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ShipmentLinesTable {
+  shipment_id: string;
+  order_line_id: string;
+  merchant_id: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface ExternalIdsTable {
+  merchant_id: string;
+  connection_id: string;
+  entity: string;
+  external_id: string;
+  hub_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface StockLevelsTable {
+  merchant_id: string;
+  connection_id: string;
+  location: string;
+  sku: string;
+  available: number;
+  as_of: Timestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface StockPublicationsTable {
+  merchant_id: string;
+  connection_id: string;
+  sku: string;
+  available: number;
+  published_at: Generated<Date>;
+}
+
+export interface OrderEventsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  order_id: string;
+  type: string;
+  detail: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  merchants: MerchantsTable;
+  connections: ConnectionsTable;
+  deliveries: DeliveriesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  shipments: ShipmentsTable;
+  shipment_lines: ShipmentLinesTable;
+  external_ids: ExternalIdsTable;
+  stock_levels: StockLevelsTable;
+  stock_publications: StockPublicationsTable;
+  order_events: OrderEventsTable;
+}
+
+export type Connection = Selectable<ConnectionsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type NewDelivery = Insertable<DeliveriesTable>;
+export type Order = Selectable<OrdersTable>;
+export type OrderLine = Selectable<OrderLinesTable>;
+export type Shipment = Selectable<ShipmentsTable>;
+export type ShipmentUpdate = Updateable<ShipmentsTable>;

@@ -1,0 +1,183 @@
+import type { FastifyInstance } from 'fastify';
+import type { Hub } from '../../pipeline/hub.ts';
+import { enqueue } from '../../pipeline/jobs.ts';
+import { errorSchema } from '../errors.ts';
+import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
+
+const STATUSES = ['received', 'processed', 'failed', 'dead', 'duplicate', 'rejected', 'ignored'] as const;
+const nullableString = { type: ['string', 'null'] } as const;
+
+const deliverySummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    merchantId: nullableString,
+    connectionId: nullableString,
+    connector: { type: 'string' },
+    source: { type: 'string' },
+    topic: nullableString,
+    dedupeKey: nullableString,
+    duplicateOf: nullableString,
+    status: { type: 'string' },
+    httpStatus: { type: 'integer' },
+    rejectReason: nullableString,
+    attempts: { type: 'integer' },
+    lastError: nullableString,
+    bodySize: { type: 'integer' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    processedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+type DeliveryRow = Awaited<ReturnType<typeof loadDelivery>>;
+
+async function loadDelivery(hub: Hub, id: string) {
+  return hub.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+function summary(row: NonNullable<DeliveryRow>) {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    connectionId: row.connection_id,
+    connector: row.connector,
+    source: row.source,
+    topic: row.topic,
+    dedupeKey: row.dedupe_key,
+    duplicateOf: row.duplicate_of,
+    status: row.status,
+    httpStatus: row.http_status,
+    rejectReason: row.reject_reason,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    bodySize: row.body_size,
+    receivedAt: row.received_at.toISOString(),
+    processedAt: row.processed_at ? row.processed_at.toISOString() : null,
+  };
+}
+
+export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  app.get<{
+    Querystring: { status?: string; connector?: string; connectionId?: string; since?: string; until?: string; limit: number; cursor?: string };
+  }>(
+    '/api/deliveries',
+    {
+      schema: {
+        summary: 'The event log: every inbound delivery, newest first',
+        tags: ['deliveries'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: [...STATUSES] },
+            connector: { type: 'string', maxLength: 64 },
+            connectionId: { type: 'string', format: 'uuid' },
+            since: { type: 'string', format: 'date-time' },
+            until: { type: 'string', format: 'date-time' },
+            ...pageQuerySchema,
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: deliverySummary }, nextCursor: nullableString } },
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { status, connector, connectionId, since, until, limit, cursor } = request.query;
+      const after = decodeCursor(cursor);
+      let query = hub.db
+        .selectFrom('deliveries')
+        .selectAll()
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
+      if (status) query = query.where('status', '=', status as (typeof STATUSES)[number]);
+      if (connector) query = query.where('connector', '=', connector);
+      if (connectionId) query = query.where('connection_id', '=', connectionId);
+      if (since) query = query.where('received_at', '>=', new Date(since));
+      if (until) query = query.where('received_at', '<', new Date(until));
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('received_at', '<', after.at), eb.and([eb('received_at', '=', after.at), eb('id', '<', after.id)])]),
+        );
+      }
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/deliveries/:id',
+    {
+      schema: {
+        summary: 'One delivery, with its headers (secrets removed) and body',
+        tags: ['deliveries'],
+        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ...deliverySummary.properties,
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              body: nullableString,
+              bodyEncoding: { type: ['string', 'null'], enum: ['utf8', 'base64', null] },
+            },
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await loadDelivery(hub, request.params.id);
+      if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
+      let body: string | null = null;
+      let bodyEncoding: 'utf8' | 'base64' | null = null;
+      if (row.body) {
+        const bytes = Buffer.from(row.body);
+        const text = bytes.toString('utf8');
+        const isText = Buffer.from(text, 'utf8').equals(bytes);
+        body = isText ? text : bytes.toString('base64');
+        bodyEncoding = isText ? 'utf8' : 'base64';
+      }
+      return { ...summary(row), headers: row.headers, body, bodyEncoding };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/deliveries/:id/replay',
+    {
+      schema: {
+        summary: 'Apply a stored delivery again (safe: changes apply only when newer)',
+        tags: ['deliveries'],
+        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        response: {
+          202: { type: 'object', properties: { deliveryId: { type: 'string' }, status: { type: 'string' } } },
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await loadDelivery(hub, request.params.id);
+      if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
+      if (!row.body || !row.connection_id || row.status === 'rejected' || row.status === 'duplicate') {
+        return reply.status(409).send({
+          error: 'not_replayable',
+          message: row.status === 'duplicate' ? 'replay the original delivery instead' : 'this delivery was not accepted, so there is nothing to replay',
+        });
+      }
+      await hub.db.transaction().execute(async (trx) => {
+        await trx.updateTable('deliveries').set({ status: 'received', last_error: null }).where('id', '=', row.id).execute();
+        await enqueue(hub.boss, 'apply-delivery', { deliveryId: row.id }, {
+          serialKey: `${row.connection_id}:${row.serial_key ?? row.id}`,
+          trx,
+        });
+      });
+      request.log.info({ deliveryId: row.id }, 'delivery replay requested');
+      return reply.status(202).send({ deliveryId: row.id, status: 'received' });
+    },
+  );
+}

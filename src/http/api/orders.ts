@@ -1,0 +1,239 @@
+import type { FastifyInstance } from 'fastify';
+import type { Hub } from '../../pipeline/hub.ts';
+import { enqueue } from '../../pipeline/jobs.ts';
+import { errorSchema } from '../errors.ts';
+import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
+import { ORDER_STATES } from '../../domain/order-state.ts';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+const orderSummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    merchantId: { type: 'string' },
+    storefrontConnectionId: { type: 'string' },
+    sourceOrderId: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string' },
+    statusReason: nullableString,
+    cancelled: { type: 'boolean' },
+    currency: { type: 'string' },
+    totalMinor: { type: 'integer' },
+    test: { type: 'boolean' },
+    placedAt: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const shipmentSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    fulfillmentConnectionId: { type: 'string' },
+    status: { type: 'string' },
+    statusReason: nullableString,
+    externalId: nullableString,
+    tracking: {
+      type: ['object', 'null'],
+      properties: { carrier: nullableString, number: { type: 'string' }, url: nullableString },
+    },
+    trackingWrittenBack: { type: 'boolean' },
+    shippedAt: { type: ['string', 'null'], format: 'date-time' },
+    lines: {
+      type: 'array',
+      items: { type: 'object', properties: { sku: { type: 'string' }, quantity: { type: 'integer' } } },
+    },
+  },
+} as const;
+
+const orderDetail = {
+  type: 'object',
+  properties: {
+    ...orderSummary.properties,
+    statusDetail: { type: ['object', 'null'], additionalProperties: true },
+    email: nullableString,
+    shippingMethod: nullableString,
+    shippingAddress: { type: ['object', 'null'], additionalProperties: true },
+    tags: { type: 'array', items: { type: 'string' } },
+    note: nullableString,
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          sourceLineId: { type: 'string' },
+          sku: nullableString,
+          name: { type: 'string' },
+          quantity: { type: 'integer' },
+          unitPriceMinor: { type: 'integer' },
+          requiresShipping: { type: 'boolean' },
+        },
+      },
+    },
+    shipments: { type: 'array', items: shipmentSchema },
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          type: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          detail: { type: 'object', additionalProperties: true },
+        },
+      },
+    },
+  },
+} as const;
+
+function summary(row: {
+  id: string;
+  merchant_id: string;
+  storefront_connection_id: string;
+  source_order_id: string;
+  source_order_name: string;
+  status: string;
+  status_reason: string | null;
+  cancelled: boolean;
+  currency: string;
+  total_minor: string | number;
+  test: boolean;
+  placed_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}) {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    storefrontConnectionId: row.storefront_connection_id,
+    sourceOrderId: row.source_order_id,
+    name: row.source_order_name,
+    status: row.status,
+    statusReason: row.status_reason,
+    cancelled: row.cancelled,
+    currency: row.currency,
+    totalMinor: Number(row.total_minor),
+    test: row.test,
+    placedAt: row.placed_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  app.get<{ Querystring: { status?: string; merchantId?: string; limit: number; cursor?: string } }>(
+    '/api/orders',
+    {
+      schema: {
+        summary: 'List orders, newest first',
+        tags: ['orders'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: [...ORDER_STATES] },
+            merchantId: { type: 'string', format: 'uuid' },
+            ...pageQuerySchema,
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: orderSummary }, nextCursor: nullableString } },
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { status, merchantId, limit, cursor } = request.query;
+      const after = decodeCursor(cursor);
+      let query = hub.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+      if (status) query = query.where('status', '=', status);
+      if (merchantId) query = query.where('merchant_id', '=', merchantId);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]),
+        );
+      }
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/orders/:id',
+    {
+      schema: {
+        summary: 'One order: status, lines, shipments with tracking, timeline',
+        tags: ['orders'],
+        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        response: { 200: orderDetail, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const order = await hub.db.selectFrom('orders').selectAll().where('id', '=', request.params.id).executeTakeFirst();
+      if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
+      const [lines, shipments, shipmentLines, events] = await Promise.all([
+        hub.db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('source_line_id').execute(),
+        hub.db.selectFrom('shipments').selectAll().where('order_id', '=', order.id).orderBy('created_at').execute(),
+        hub.db
+          .selectFrom('shipment_lines')
+          .innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id')
+          .select(['shipment_lines.shipment_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
+          .where('shipments.order_id', '=', order.id)
+          .execute(),
+        hub.db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
+      ]);
+      return {
+        ...summary(order),
+        statusDetail: order.status_detail,
+        email: order.email,
+        shippingMethod: order.shipping_method,
+        shippingAddress: order.shipping_address,
+        tags: order.tags,
+        note: order.note,
+        lines: lines.map((l) => ({
+          id: l.id,
+          sourceLineId: l.source_line_id,
+          sku: l.sku,
+          name: l.name,
+          quantity: l.quantity,
+          unitPriceMinor: Number(l.unit_price_minor),
+          requiresShipping: l.requires_shipping,
+        })),
+        shipments: shipments.map((s) => ({
+          id: s.id,
+          fulfillmentConnectionId: s.fulfillment_connection_id,
+          status: s.status,
+          statusReason: s.status_reason,
+          externalId: s.external_id,
+          tracking: s.tracking_number ? { carrier: s.carrier, number: s.tracking_number, url: s.tracking_url } : null,
+          trackingWrittenBack: s.tracking_written_number !== null && s.tracking_written_number === s.tracking_number,
+          shippedAt: s.shipped_at ? s.shipped_at.toISOString() : null,
+          lines: shipmentLines.filter((l) => l.shipment_id === s.id).map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        })),
+        timeline: events.map((e) => ({ type: e.type, at: e.created_at.toISOString(), detail: e.detail })),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/orders/:id/retry',
+    {
+      schema: {
+        summary: 'Route a held order again (after its cause was fixed)',
+        tags: ['orders'],
+        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        response: { 202: { type: 'object', properties: { orderId: { type: 'string' } } }, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const order = await hub.db.selectFrom('orders').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
+      await enqueue(hub.boss, 'advance-order', { orderId: order.id }, { serialKey: order.id });
+      return reply.status(202).send({ orderId: order.id });
+    },
+  );
+}

@@ -1,0 +1,21 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** An API error body: a stable code a client can branch on, and a message a person can read. */
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+} as const;
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    // The cause is in the log; the caller learns only that it was ours.
+    return reply.status(status).send({ error: 'internal_error', message: 'internal server error' });
+  }
+  if (error.validation) {
+    return reply.status(400).send({ error: 'invalid_request', message: error.message });
+  }
+  return reply.status(status).send({ error: error.code?.toLowerCase() ?? 'request_error', message: error.message });
+}

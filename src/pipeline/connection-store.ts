@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { Connector, ConnectionContext } from '../sdk/contracts.ts';
+import type { SecretBox } from '../secrets.ts';
+import type { Connection, Database } from '../db/types.ts';
+import type { ConnectorRegistry } from './registry.ts';
+
+export interface LoadedConnection {
+  row: Connection;
+  connector: Connector;
+  context: ConnectionContext;
+}
+
+const CACHE_MS = 5_000;
+
+/**
+ * Connections with their credentials decrypted, cached briefly because every webhook needs one,
+ * and one call queue per connection sized from the connector's published rate limit.
+ */
+export class ConnectionStore {
+  readonly #db: Kysely<Database>;
+  readonly #registry: ConnectorRegistry;
+  readonly #secrets: SecretBox;
+  readonly #log: Logger;
+  readonly #cache = new Map<string, { loaded: LoadedConnection; until: number }>();
+  readonly #queues = new Map<string, PQueue>();
+
+  constructor(db: Kysely<Database>, registry: ConnectorRegistry, secrets: SecretBox, log: Logger) {
+    this.#db = db;
+    this.#registry = registry;
+    this.#secrets = secrets;
+    this.#log = log;
+  }
+
+  /** The connection, or null when it does not exist or belongs to another connector. */
+  async get(id: string, connectorName?: string): Promise<LoadedConnection | null> {
+    const cached = this.#cache.get(id);
+    if (cached && cached.until > Date.now()) {
+      return connectorName && cached.loaded.row.connector !== connectorName ? null : cached.loaded;
+    }
+    const row = await this.#db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    const connector = this.#registry.get(row.connector);
+    if (!connector) return null;
+    const loaded: LoadedConnection = {
+      row,
+      connector,
+      context: {
+        connectionId: row.id,
+        merchantId: row.merchant_id,
+        externalAccount: row.external_account,
+        settings: row.settings,
+        credentials: JSON.parse(this.#secrets.open(row.credentials_encrypted)),
+        log: this.#log.child({ connectionId: row.id, connector: row.connector }),
+      },
+    };
+    this.#cache.set(id, { loaded, until: Date.now() + CACHE_MS });
+    return connectorName && row.connector !== connectorName ? null : loaded;
+  }
+
+  forget(id: string) {
+    this.#cache.delete(id);
+  }
+
+  /** Runs an outbound call in the connection's queue, which keeps to the remote API's limit. */
+  call<T>(loaded: LoadedConnection, operation: () => Promise<T>): Promise<T> {
+    let queue = this.#queues.get(loaded.row.id);
+    if (!queue) {
+      const { concurrency, intervalMs, intervalCap } = loaded.connector.manifest.rateLimit;
+      queue = new PQueue({ concurrency, interval: intervalMs, intervalCap });
+      this.#queues.set(loaded.row.id, queue);
+    }
+    return queue.add(operation) as Promise<T>;
+  }
+
+  sealCredentials(credentials: Record<string, unknown>): string {
+    return this.#secrets.seal(JSON.stringify(credentials));
+  }
+}

@@ -1,0 +1,40 @@
+import { applyDeliveryHandler } from './apply/apply-delivery.ts';
+import type { Hub } from './hub.ts';
+import type { JobHandler, JobHandlers } from './jobs.ts';
+import { reconcileHandler } from './reconcile.ts';
+import { advanceOrder } from './route/advance-order.ts';
+import { moveOrderTo } from './route/order-status.ts';
+import { publishStockHandler } from './writeback/publish-stock.ts';
+import { writeTrackingHandler } from './writeback/write-tracking.ts';
+
+/** Routes an order again: after ops fixed its cause, or when stock it was held for appeared. */
+function advanceOrderHandler(hub: Hub): JobHandler<'advance-order'> {
+  return {
+    async run({ orderId }) {
+      await hub.db.transaction().execute(async (trx) => {
+        const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirst();
+        const live = await trx
+          .selectFrom('shipments')
+          .select('id')
+          .where('order_id', '=', orderId)
+          .where('status', 'in', ['pending', 'submitted', 'accepted', 'shipped', 'delivered'])
+          .executeTakeFirst();
+        // Only an order with nothing live at a 3PL is routed afresh; otherwise a second shipment would follow.
+        if (order && !live && (order.status === 'on_hold' || order.status === 'exception')) {
+          await moveOrderTo(trx, order, 'received', { code: 'retry' });
+        }
+      });
+      await advanceOrder(hub, orderId);
+    },
+  };
+}
+
+export function createHandlers(hub: Hub): JobHandlers {
+  return {
+    'apply-delivery': applyDeliveryHandler(hub),
+    'advance-order': advanceOrderHandler(hub),
+    'write-tracking': writeTrackingHandler(hub),
+    'publish-stock': publishStockHandler(hub),
+    reconcile: reconcileHandler(hub),
+  };
+}

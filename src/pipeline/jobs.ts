@@ -1,0 +1,137 @@
+import type { Transaction } from 'kysely';
+import { fromKysely, type Job, type PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/types.ts';
+import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
+
+/** Every durable hop of the pipeline, with its payload. */
+export interface JobPayloads {
+  'apply-delivery': { deliveryId: string };
+  'advance-order': { orderId: string };
+  'write-tracking': { shipmentId: string };
+  'publish-stock': { connectionId: string };
+  reconcile: { connectionId?: string };
+}
+export type QueueName = keyof JobPayloads;
+export const QUEUES: QueueName[] = ['apply-delivery', 'advance-order', 'write-tracking', 'publish-stock', 'reconcile'];
+export const DEAD_LETTER_QUEUE = 'dead-letter';
+
+export interface JobContext {
+  log: Logger;
+  /** True when this is the last attempt: a retryable failure now dead-letters. */
+  finalAttempt: boolean;
+}
+
+export interface JobHandler<Q extends QueueName> {
+  run(data: JobPayloads[Q], context: JobContext): Promise<void>;
+  /** Records a failure where ops will see it (delivery row, order timeline). */
+  onFailure?(data: JobPayloads[Q], error: unknown, context: JobContext & { willRetry: boolean }): Promise<void>;
+}
+
+export type JobHandlers = { [Q in QueueName]: JobHandler<Q> };
+
+export interface SendOptions {
+  /** Jobs with the same key in one queue never run at the same time (the per-order serial rule). */
+  serialKey: string;
+  /** Enqueue inside this transaction, so the job exists exactly when the row that needs it does. */
+  trx?: Transaction<Database>;
+  startAfterSeconds?: number;
+}
+
+export async function createQueues(boss: PgBoss, config: Config['jobs']): Promise<void> {
+  await boss.createQueue(DEAD_LETTER_QUEUE, { retentionSeconds: 30 * 86400 });
+  for (const name of QUEUES) {
+    await boss.createQueue(name, {
+      // `singleton` + a key on every job: one active job per key, any number queued.
+      policy: 'singleton',
+      retryLimit: config.retryLimit,
+      retryDelay: config.retryDelaySeconds,
+      retryBackoff: true, // exponential, with pg-boss's jitter
+      retryDelayMax: config.retryDelayMaxSeconds,
+      heartbeatSeconds: config.heartbeatSeconds,
+      deadLetter: DEAD_LETTER_QUEUE,
+    });
+  }
+}
+
+export async function enqueue<Q extends QueueName>(
+  boss: PgBoss,
+  queue: Q,
+  data: JobPayloads[Q],
+  options: SendOptions,
+): Promise<void> {
+  await boss.send(queue, data, {
+    singletonKey: options.serialKey,
+    ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    ...(options.trx ? { db: fromKysely(options.trx) } : {}),
+  });
+}
+
+/**
+ * Runs one job: success completes it; a retryable failure is thrown back to pg-boss, which retries
+ * with backoff and finally dead-letters; a failure that needs a human is recorded and completes the
+ * job, because retrying cannot help. A Retry-After from the remote side reschedules the job at that
+ * time instead of holding a worker.
+ */
+export async function runJob<Q extends QueueName>(
+  boss: PgBoss,
+  queue: Q,
+  job: Job<JobPayloads[Q]> & { singletonKey?: string | null },
+  handler: JobHandler<Q>,
+  log: Logger,
+  retryLimit: number,
+): Promise<void> {
+  const context: JobContext = {
+    log: log.child({ queue, jobId: job.id, attempt: job.retryCount }),
+    finalAttempt: job.retryCount >= retryLimit,
+  };
+  try {
+    await handler.run(job.data, context);
+  } catch (error) {
+    const retryable = isRetryable(error);
+    const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
+    const willRetry = retryable && (retryAfterMs !== null || !context.finalAttempt);
+    context.log[willRetry ? 'warn' : 'error'](
+      {
+        err: error,
+        code: error instanceof ConnectorError ? error.code : undefined,
+        willRetry,
+      },
+      `${queue} failed`,
+    );
+    await handler.onFailure?.(job.data, error, { ...context, willRetry });
+    if (!retryable) return;
+    if (retryAfterMs !== null) {
+      await boss.send(queue, job.data, {
+        singletonKey: job.singletonKey ?? job.id,
+        startAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      });
+      return;
+    }
+    throw error;
+  }
+}
+
+export async function startWorkers(
+  boss: PgBoss,
+  handlers: JobHandlers,
+  config: Config['jobs'],
+  log: Logger,
+): Promise<void> {
+  for (const queue of QUEUES) {
+    await boss.work(
+      queue,
+      {
+        localConcurrency: queue === 'apply-delivery' ? config.concurrency : Math.max(1, Math.ceil(config.concurrency / 2)),
+        pollingIntervalSeconds: config.pollIntervalSeconds,
+        includeMetadata: true,
+      },
+      async (jobs) => {
+        for (const job of jobs) {
+          await runJob(boss, queue, job as never, handlers[queue] as JobHandler<typeof queue>, log, config.retryLimit);
+        }
+      },
+    );
+  }
+}

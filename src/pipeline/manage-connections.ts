@@ -1,0 +1,99 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Connection } from '../db/types.ts';
+import type { Connector } from '../sdk/contracts.ts';
+import type { Hub } from './hub.ts';
+
+export class ConnectionInputError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  constructor(code: string, message: string, statusCode = 400) {
+    super(message);
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true });
+addFormats.default(ajv);
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(connector: Connector, part: 'settings' | 'credentials'): ValidateFunction {
+  const key = `${connector.manifest.name}:${part}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(part === 'settings' ? connector.manifest.settingsSchema : connector.manifest.credentialsSchema);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+export interface ConnectionInput {
+  merchantId: string;
+  connector: string;
+  externalAccount: string;
+  settings: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+  /** Make this 3PL the one the merchant's orders route to. */
+  defaultFulfillment?: boolean;
+}
+
+/**
+ * Creates a connection, or updates the one for the same connector and external account (installing
+ * twice is a re-install, not a second connection). Settings and credentials are checked against
+ * the connector's manifest; credentials are sealed before they touch the database.
+ */
+export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<Connection> {
+  const connector = hub.registry.get(input.connector);
+  if (!connector) throw new ConnectionInputError('unknown_connector', `no connector named ${input.connector}`);
+  for (const part of ['settings', 'credentials'] as const) {
+    const validate = validatorFor(connector, part);
+    if (!validate(input[part])) {
+      // The message names fields, never credential values.
+      throw new ConnectionInputError(`invalid_${part}`, `${part}: ${ajv.errorsText(validate.errors, { dataVar: part })}`);
+    }
+  }
+  const merchant = await hub.db.selectFrom('merchants').select('id').where('id', '=', input.merchantId).executeTakeFirst();
+  if (!merchant) throw new ConnectionInputError('unknown_merchant', 'no such merchant', 404);
+
+  const sealed = hub.connections.sealCredentials(input.credentials);
+  const connection = await hub.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('connections')
+      .values({
+        merchant_id: input.merchantId,
+        connector: connector.manifest.name,
+        role: connector.manifest.role,
+        external_account: input.externalAccount,
+        settings: JSON.stringify(input.settings),
+        credentials_encrypted: sealed,
+      })
+      .onConflict((oc) =>
+        oc.columns(['connector', 'external_account']).doUpdateSet({
+          settings: JSON.stringify(input.settings),
+          credentials_encrypted: sealed,
+          status: 'active',
+          updated_at: new Date(),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (row.merchant_id !== input.merchantId) {
+      throw new ConnectionInputError('account_taken', 'this external account is connected to another merchant', 409);
+    }
+    const makeDefault =
+      input.defaultFulfillment ??
+      (connector.manifest.role === 'fulfillment' &&
+        !(await trx.selectFrom('merchants').select('default_fulfillment_connection_id as d').where('id', '=', input.merchantId).executeTakeFirstOrThrow()).d);
+    if (makeDefault && connector.manifest.role === 'fulfillment') {
+      await trx.updateTable('merchants').set({ default_fulfillment_connection_id: row.id }).where('id', '=', input.merchantId).execute();
+    }
+    return row;
+  });
+  hub.connections.forget(connection.id);
+  return connection;
+}
+
+export function webhookUrlFor(publicUrl: string, connection: Pick<Connection, 'connector' | 'id'>): string {
+  return `${publicUrl}/webhooks/${connection.connector}/${connection.id}`;
+}

@@ -1,0 +1,261 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import type { Address } from '../../domain/order.ts';
+import { planRoute } from '../../routing/plan-route.ts';
+import type { FulfillmentConnector } from '../../sdk/contracts.ts';
+import { NeedsHumanError } from '../../sdk/errors.ts';
+import type { LoadedConnection } from '../connection-store.ts';
+import type { Hub } from '../hub.ts';
+import { recordOrderEvent } from '../timeline.ts';
+import { moveOrderTo, refreshOrderFromShipments } from './order-status.ts';
+import { ensureStockKnown } from './stock-catalog.ts';
+
+const TERMINAL_FOR_CANCEL = new Set(['cancelled', 'partially_shipped', 'shipped', 'delivered']);
+
+/**
+ * Takes an order as far as it can go without anyone else's answer: cancel it when the storefront
+ * cancelled it, route it when it is ready, submit its pending shipments. Every step is idempotent
+ * and resumes where a crash left it: shipments are rows before they are sent, and the 3PL knows
+ * each by our shipment id.
+ */
+export async function advanceOrder(hub: Hub, orderId: string): Promise<void> {
+  const order = await hub.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!order) return;
+
+  if (order.cancelled) {
+    if (!TERMINAL_FOR_CANCEL.has(order.status)) await cancelOrder(hub, orderId);
+    return;
+  }
+  if (order.status === 'received' && order.ready_to_fulfill) await routeOrder(hub, orderId);
+  await submitPendingShipments(hub, orderId);
+}
+
+async function routeOrder(hub: Hub, orderId: string): Promise<void> {
+  const merchantRow = await hub.db
+    .selectFrom('orders')
+    .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
+    .select(['merchants.default_fulfillment_connection_id as target'])
+    .where('orders.id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  const target = merchantRow.target ? await hub.connections.get(merchantRow.target) : null;
+  const activeTarget = target && target.row.status === 'active' ? target : null;
+  if (activeTarget) await ensureStockKnown(hub, activeTarget);
+
+  await hub.db.transaction().execute(async (trx) => {
+    const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    if (order.status !== 'received' || order.cancelled || !order.ready_to_fulfill) return;
+    const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
+    const stockedSkus = new Map<string, Set<string>>();
+    if (activeTarget) {
+      const skus = lines.flatMap((l) => (l.sku ? [l.sku] : []));
+      const known = skus.length
+        ? await trx
+            .selectFrom('stock_levels')
+            .select('sku')
+            .distinct()
+            .where('connection_id', '=', activeTarget.row.id)
+            .where('sku', 'in', skus)
+            .execute()
+        : [];
+      stockedSkus.set(activeTarget.row.id, new Set(known.map((k) => k.sku)));
+    }
+    const plan = planRoute(
+      lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, requiresShipping: l.requires_shipping })),
+      { defaultFulfillmentConnectionId: activeTarget?.row.id ?? null, stockedSkus },
+    );
+    if (plan.kind === 'hold') {
+      await moveOrderTo(trx, order, 'on_hold', { code: plan.reason, detail: plan.detail });
+      return;
+    }
+    for (const planned of plan.shipments) {
+      const shipment = await trx
+        .insertInto('shipments')
+        .values({
+          merchant_id: order.merchant_id,
+          order_id: order.id,
+          fulfillment_connection_id: planned.fulfillmentConnectionId,
+          status: 'pending',
+          data: JSON.stringify({}),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('shipment_lines')
+        .values(
+          planned.lines.map((line) => ({
+            shipment_id: shipment.id,
+            order_line_id: line.lineId,
+            merchant_id: order.merchant_id,
+            sku: line.sku,
+            quantity: line.quantity,
+          })),
+        )
+        .execute();
+      await recordOrderEvent(trx, {
+        merchantId: order.merchant_id,
+        orderId: order.id,
+        type: 'shipment.planned',
+        detail: { shipmentId: shipment.id, fulfillmentConnectionId: planned.fulfillmentConnectionId, lines: planned.lines.length },
+      });
+    }
+    await moveOrderTo(trx, order, 'ready');
+  });
+}
+
+async function submitPendingShipments(hub: Hub, orderId: string): Promise<void> {
+  const pending = await hub.db
+    .selectFrom('shipments')
+    .innerJoin('orders', 'orders.id', 'shipments.order_id')
+    .select([
+      'shipments.id',
+      'shipments.fulfillment_connection_id',
+      'orders.source_order_name',
+      'orders.email',
+      'orders.shipping_address',
+      'orders.shipping_method',
+      'orders.cancelled',
+    ])
+    .where('shipments.order_id', '=', orderId)
+    .where('shipments.status', '=', 'pending')
+    .execute();
+  for (const shipment of pending) {
+    if (shipment.cancelled) return;
+    const target = await hub.connections.get(shipment.fulfillment_connection_id);
+    if (!target || target.row.status !== 'active') {
+      await hold(hub, orderId, shipment.id, new NeedsHumanError('fulfillment_connection_inactive', 'the 3PL connection is not active'));
+      continue;
+    }
+    const lines = await hub.db
+      .selectFrom('shipment_lines')
+      .innerJoin('order_lines', 'order_lines.id', 'shipment_lines.order_line_id')
+      .select(['shipment_lines.sku', 'shipment_lines.quantity', 'order_lines.name'])
+      .where('shipment_lines.shipment_id', '=', shipment.id)
+      .execute();
+    const shipTo = shipment.shipping_address as Address | null;
+    if (!shipTo) {
+      await hold(hub, orderId, shipment.id, new NeedsHumanError('missing_address', 'the order has no shipping address'));
+      continue;
+    }
+    const connector = target.connector as FulfillmentConnector;
+    let submitted: Awaited<ReturnType<FulfillmentConnector['submitShipment']>>;
+    try {
+      submitted = await hub.connections.call(target, () =>
+        connector.submitShipment(target.context, {
+          reference: shipment.id,
+          orderName: shipment.source_order_name,
+          email: shipment.email,
+          shipTo,
+          shippingMethod: shipment.shipping_method,
+          lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof NeedsHumanError) {
+        await hold(hub, orderId, shipment.id, error);
+        continue;
+      }
+      throw error;
+    }
+    await recordSubmission(hub, target, orderId, shipment.id, submitted);
+  }
+}
+
+/** Commits the 3PL's id the moment the remote call succeeded (OCA's binder rule). */
+async function recordSubmission(
+  hub: Hub,
+  target: LoadedConnection,
+  orderId: string,
+  shipmentId: string,
+  submitted: { externalId: string; status: 'submitted' | 'accepted'; data?: Record<string, unknown> },
+): Promise<void> {
+  await hub.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('external_ids')
+      .values({
+        merchant_id: target.row.merchant_id,
+        connection_id: target.row.id,
+        entity: 'shipment',
+        external_id: submitted.externalId,
+        hub_id: shipmentId,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const updated = await trx
+      .updateTable('shipments')
+      .set({
+        status: submitted.status,
+        external_id: submitted.externalId,
+        data: JSON.stringify(submitted.data ?? {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', shipmentId)
+      .where('status', '=', 'pending')
+      .returning('merchant_id')
+      .executeTakeFirst();
+    if (!updated) return;
+    await recordOrderEvent(trx, {
+      merchantId: updated.merchant_id,
+      orderId,
+      type: 'shipment.submitted',
+      detail: { shipmentId, externalId: submitted.externalId, status: submitted.status },
+    });
+    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    if (order.status === 'ready') await moveOrderTo(trx, order, 'submitted');
+    if (submitted.status === 'accepted') await refreshOrderFromShipments(trx, orderId);
+  });
+}
+
+async function hold(hub: Hub, orderId: string, shipmentId: string, error: NeedsHumanError): Promise<void> {
+  await hub.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('shipments')
+      .set({ status: 'rejected', status_reason: error.code, updated_at: new Date() })
+      .where('id', '=', shipmentId)
+      .where('status', '=', 'pending')
+      .execute();
+    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    await moveOrderTo(trx, order, 'on_hold', { code: error.code, detail: { message: error.message, shipmentId, ...error.context } });
+  });
+}
+
+async function cancelOrder(hub: Hub, orderId: string): Promise<void> {
+  const shipments = await hub.db
+    .selectFrom('shipments')
+    .select(['id', 'status', 'external_id', 'data', 'fulfillment_connection_id'])
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['pending', 'submitted', 'accepted'])
+    .execute();
+  const refused: { shipmentId: string; reason: string | null }[] = [];
+  for (const shipment of shipments) {
+    let outcome: { outcome: 'cancelled' | 'refused'; reason: string | null } = { outcome: 'cancelled', reason: null };
+    if (shipment.external_id) {
+      const target = await hub.connections.get(shipment.fulfillment_connection_id);
+      if (target) {
+        const connector = target.connector as FulfillmentConnector;
+        outcome = await hub.connections.call(target, () =>
+          connector.cancelShipment(target.context, {
+            reference: shipment.id,
+            externalId: shipment.external_id as string,
+            data: shipment.data,
+          }),
+        );
+      }
+    }
+    if (outcome.outcome === 'refused') refused.push({ shipmentId: shipment.id, reason: outcome.reason });
+    else {
+      await hub.db
+        .updateTable('shipments')
+        .set({ status: 'cancelled', updated_at: new Date() })
+        .where('id', '=', shipment.id)
+        .execute();
+    }
+  }
+  await hub.db.transaction().execute(async (trx: Transaction<Database>) => {
+    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    if (refused.length === 0) {
+      await moveOrderTo(trx, order, 'cancelled');
+    } else {
+      await recordOrderEvent(trx, { merchantId: order.merchant_id, orderId, type: 'order.cancel_refused', detail: { refused } });
+    }
+  });
+}

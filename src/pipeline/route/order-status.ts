@@ -1,0 +1,58 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import {
+  canMoveOrder,
+  deriveOrderStateFromShipments,
+  type OrderState,
+  type ShipmentState,
+} from '../../domain/order-state.ts';
+import { recordOrderEvent } from '../timeline.ts';
+
+/**
+ * Moves an order to a new state if the state machine allows it, with its reason, and records it on
+ * the timeline. Returns false (and changes nothing) for an illegal move, so a late or repeated event
+ * cannot drag an order backwards.
+ */
+export async function moveOrderTo(
+  trx: Transaction<Database>,
+  order: { id: string; merchant_id: string; status: string },
+  to: OrderState,
+  reason: { code?: string | null; detail?: Record<string, unknown> | null } = {},
+): Promise<boolean> {
+  const from = order.status as OrderState;
+  if (from === to) return false;
+  if (!canMoveOrder(from, to)) return false;
+  await trx
+    .updateTable('orders')
+    .set({
+      status: to,
+      status_reason: reason.code ?? null,
+      status_detail: reason.detail ? JSON.stringify(reason.detail) : null,
+      updated_at: new Date(),
+    })
+    .where('id', '=', order.id)
+    .where('status', '=', from)
+    .execute();
+  await recordOrderEvent(trx, {
+    merchantId: order.merchant_id,
+    orderId: order.id,
+    type: `order.${to}`,
+    detail: { from, ...(reason.code ? { reason: reason.code } : {}), ...(reason.detail ?? {}) },
+  });
+  order.status = to;
+  return true;
+}
+
+/** Re-derives the order's fulfilment state from its shipments (all shipped → shipped, and so on). */
+export async function refreshOrderFromShipments(trx: Transaction<Database>, orderId: string): Promise<void> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'merchant_id', 'status'])
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const shipments = await trx.selectFrom('shipments').select('status').where('order_id', '=', orderId).execute();
+  const derived = deriveOrderStateFromShipments(shipments.map((s) => s.status as ShipmentState));
+  if (!derived || derived === order.status) return;
+  await moveOrderTo(trx, order, derived, derived === 'exception' ? { code: 'shipment_exception' } : {});
+}

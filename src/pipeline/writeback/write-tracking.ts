@@ -1,0 +1,94 @@
+import type { StorefrontConnector } from '../../sdk/contracts.ts';
+import { ConnectorError } from '../../sdk/errors.ts';
+import type { Hub } from '../hub.ts';
+import type { JobHandler } from '../jobs.ts';
+import { recordOrderEvent } from '../timeline.ts';
+
+/**
+ * Tells the storefront a shipment left, with its tracking, so the customer gets the shipping email.
+ * The storefront connector is idempotent on our shipment id, and we remember which tracking number
+ * we wrote, so a retry or a repeated 3PL event never produces a second fulfillment.
+ */
+export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
+  return {
+    async run({ shipmentId }) {
+      const shipment = await hub.db
+        .selectFrom('shipments')
+        .innerJoin('orders', 'orders.id', 'shipments.order_id')
+        .select([
+          'shipments.id',
+          'shipments.merchant_id',
+          'shipments.order_id',
+          'shipments.carrier',
+          'shipments.tracking_number',
+          'shipments.tracking_url',
+          'shipments.tracking_written_number',
+          'orders.storefront_connection_id',
+          'orders.source_order_id',
+          'orders.source_order_name',
+        ])
+        .where('shipments.id', '=', shipmentId)
+        .executeTakeFirst();
+      if (!shipment?.tracking_number || shipment.tracking_written_number === shipment.tracking_number) return;
+      const storefront = await hub.connections.get(shipment.storefront_connection_id);
+      if (!storefront || storefront.row.status !== 'active') return;
+      const lines = await hub.db
+        .selectFrom('shipment_lines')
+        .innerJoin('order_lines', 'order_lines.id', 'shipment_lines.order_line_id')
+        .select(['order_lines.source_line_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
+        .where('shipment_lines.shipment_id', '=', shipmentId)
+        .execute();
+      const connector = storefront.connector as StorefrontConnector;
+      const tracking = { carrier: shipment.carrier, number: shipment.tracking_number, url: shipment.tracking_url };
+      const written = await hub.connections.call(storefront, () =>
+        connector.writeTracking(storefront.context, {
+          order: { sourceOrderId: shipment.source_order_id, sourceOrderName: shipment.source_order_name },
+          shipment: {
+            id: shipment.id,
+            lines: lines.map((l) => ({ sourceLineId: l.source_line_id, sku: l.sku, quantity: l.quantity })),
+            tracking,
+          },
+        }),
+      );
+      await hub.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('shipments')
+          .set({ tracking_written_number: tracking.number, tracking_external_id: written.externalId, updated_at: new Date() })
+          .where('id', '=', shipmentId)
+          .execute();
+        await trx
+          .insertInto('external_ids')
+          .values({
+            merchant_id: shipment.merchant_id,
+            connection_id: storefront.row.id,
+            entity: 'fulfillment',
+            external_id: written.externalId,
+            hub_id: shipment.id,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        await recordOrderEvent(trx, {
+          merchantId: shipment.merchant_id,
+          orderId: shipment.order_id,
+          type: 'tracking.written',
+          detail: { shipmentId, trackingNumber: tracking.number, externalId: written.externalId },
+        });
+      });
+    },
+    async onFailure({ shipmentId }, error, { willRetry }) {
+      if (willRetry) return;
+      const shipment = await hub.db.selectFrom('shipments').select(['merchant_id', 'order_id']).where('id', '=', shipmentId).executeTakeFirst();
+      if (!shipment) return;
+      await recordOrderEvent(hub.db, {
+        merchantId: shipment.merchant_id,
+        orderId: shipment.order_id,
+        type: 'tracking.write_failed',
+        detail: {
+          shipmentId,
+          code: error instanceof ConnectorError ? error.code : 'unexpected',
+          message: (error as Error)?.message ?? String(error),
+        },
+      });
+    },
+  };
+}

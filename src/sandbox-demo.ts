@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createStorefrontSimulator,
+  createThreePlSimulator,
+  type StorefrontSimulator,
+  type ThreePlSimulator,
+} from '../connectors/sandbox/index.ts';
+import type { Config } from './config.ts';
+import type { Hub } from './pipeline/hub.ts';
+import { saveConnection, webhookUrlFor } from './pipeline/manage-connections.ts';
+
+export interface SandboxDemo {
+  storefront: StorefrontSimulator;
+  threePl: ThreePlSimulator;
+  merchantId: string;
+  storefrontConnectionId: string;
+  threePlConnectionId: string;
+  stop(): Promise<void>;
+}
+
+const DEMO_MERCHANT = 'Demo merchant (sandbox)';
+
+/**
+ * A newcomer's hub is not empty: a simulated storefront places orders and a simulated 3PL ships
+ * them, both over real HTTP with signed webhooks, through the same pipeline as real connectors.
+ */
+export async function startSandboxDemo(hub: Hub, config: Config['sandbox'], hubUrl: string): Promise<SandboxDemo> {
+  const secret = () => randomBytes(24).toString('base64url');
+  const storefrontCredentials = { apiKey: secret(), webhookSecret: secret() };
+  const threePlCredentials = { apiKey: secret(), webhookSecret: secret() };
+  const storefront = createStorefrontSimulator({ ...storefrontCredentials, orderIntervalMs: 0, logger: hub.log.child({ sandbox: 'storefront' }) });
+  const threePl = createThreePlSimulator({
+    ...threePlCredentials,
+    shipDelayMs: config.shipDelayMs,
+    logger: hub.log.child({ sandbox: '3pl' }),
+  });
+  const storefrontUrl = await storefront.listen(config.port);
+  const threePlUrl = await threePl.listen(config.port === 0 ? 0 : config.port + 1);
+
+  let merchant = await hub.db.selectFrom('merchants').select('id').where('name', '=', DEMO_MERCHANT).executeTakeFirst();
+  merchant ??= await hub.db.insertInto('merchants').values({ name: DEMO_MERCHANT }).returning('id').executeTakeFirstOrThrow();
+
+  // Re-saved on every start: the simulators' ports and secrets are new each time.
+  const storefrontConnection = await saveConnection(hub, {
+    merchantId: merchant.id,
+    connector: 'sandbox-storefront',
+    externalAccount: 'sandbox-storefront',
+    settings: { baseUrl: storefrontUrl },
+    credentials: storefrontCredentials,
+  });
+  const threePlConnection = await saveConnection(hub, {
+    merchantId: merchant.id,
+    connector: 'sandbox-3pl',
+    externalAccount: 'sandbox-3pl',
+    settings: { baseUrl: threePlUrl },
+    credentials: threePlCredentials,
+    defaultFulfillment: true,
+  });
+  storefront.setWebhookUrl(webhookUrlFor(hubUrl, storefrontConnection));
+  threePl.setWebhookUrl(webhookUrlFor(hubUrl, threePlConnection));
+
+  const timer =
+    config.orderIntervalMs > 0
+      ? setInterval(() => {
+          storefront.placeOrder();
+        }, config.orderIntervalMs)
+      : null;
+  timer?.unref();
+
+  return {
+    storefront,
+    threePl,
+    merchantId: merchant.id,
+    storefrontConnectionId: storefrontConnection.id,
+    threePlConnectionId: threePlConnection.id,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await storefront.close();
+      await threePl.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { RetryableError } from './errors.ts';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/**
+ * A small JSON client over Node's fetch with a timeout. Network failures, timeouts, 429 and 5xx
+ * become RetryableError; every other status is returned for the connector to interpret, because
+ * only it knows whether a 409 or 422 means "already done" or "needs a human".
+ */
+export function createHttpClient(options: HttpClientOptions) {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  return async function request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = new URL(req.path, options.baseUrl);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: req.method,
+        headers: {
+          accept: 'application/json',
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+          ...req.headers,
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new RetryableError('network_error', `${req.method} ${url.pathname} failed: ${(error as Error).message}`, {
+        url: url.origin + url.pathname,
+      }, null, { cause: error });
+    }
+    const text = await response.text();
+    if (response.status === 429 || response.status >= 500) {
+      throw new RetryableError(
+        response.status === 429 ? 'rate_limited' : 'remote_unavailable',
+        `${req.method} ${url.pathname} answered ${response.status}`,
+        { status: response.status, url: url.origin + url.pathname, body: text.slice(0, 500) },
+        parseRetryAfter(response.headers.get('retry-after')),
+      );
+    }
+    let body: unknown = null;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        // Hosting firewalls and proxies answer with HTML pages; that is a transient condition.
+        throw new RetryableError('non_json_response', `${req.method} ${url.pathname} answered non-JSON`, {
+          status: response.status,
+          body: text.slice(0, 200),
+        }, null, { cause: error });
+      }
+    }
+    return { status: response.status, headers: response.headers, body: body as T };
+  };
+}
+
+export type HttpClient = ReturnType<typeof createHttpClient>;
