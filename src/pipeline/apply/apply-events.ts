@@ -28,7 +28,8 @@ export async function applyEvents(hub: Hub, source: LoadedConnection, events: Ca
         requireRole(source, 'storefront', event.type);
         const result = await hub.db.transaction().execute((trx) => upsertOrder(trx, scope, event.order));
         summary.orders.push(result);
-        if (result.outcome !== 'stale') await advanceOrder(hub, result.orderId);
+        // Also after a stale or repeated version: a retry must finish what a failed attempt began.
+        await advanceOrder(hub, result.orderId);
         break;
       }
       case 'order.cancelled': {

@@ -1,0 +1,58 @@
+/**
+ * Between the hub's canonical shapes and the sandbox 3PL's: the create-order body we send, and the
+ * shipment and stock events we receive. Pure functions, like every mapping.
+ */
+import type { Address, CanonicalEvent, ShipmentRequest, StockLevel } from '../../src/sdk/index.ts';
+import type { StockLevelsPayload, ThreePlOrderPayload } from './three-pl-payloads.ts';
+
+type ShipmentUpdated = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
+
+export function createOrderBody(request: ShipmentRequest) {
+  return {
+    reference: request.reference,
+    order_number: request.orderName,
+    email: request.email,
+    ship_to: shipTo(request.shipTo),
+    shipping_method: request.shippingMethod,
+    lines: request.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
+  };
+}
+
+/** Optional canonical fields become explicit nulls: the 3PL's schema wants every key. */
+function shipTo(address: Address) {
+  return {
+    name: address.name,
+    company: address.company ?? null,
+    address1: address.address1,
+    address2: address.address2 ?? null,
+    city: address.city,
+    province: address.province ?? null,
+    zip: address.postalCode ?? null,
+    country_code: address.countryCode,
+    phone: address.phone ?? null,
+  };
+}
+
+/** A 3PL order as the hub sees a shipment: our reference, their id, its status and tracking. */
+export function shipmentUpdated(order: ThreePlOrderPayload, occurredAt: string): ShipmentUpdated {
+  return {
+    type: 'shipment.updated',
+    reference: order.reference,
+    externalId: order.id,
+    status: order.status,
+    tracking: order.shipment
+      ? {
+          carrier: order.shipment.carrier,
+          number: order.shipment.tracking_number,
+          url: order.shipment.tracking_url,
+        }
+      : null,
+    reason: null,
+    occurredAt,
+  };
+}
+
+/** The 3PL reports one location per payload; the canonical level carries it on every row. */
+export function stockLevels(payload: StockLevelsPayload): StockLevel[] {
+  return payload.levels.map(({ sku, available }) => ({ sku, location: payload.location, available }));
+}

@@ -1,0 +1,141 @@
+/**
+ * The hub's side of the sandbox storefront. Read this file top to bottom as the example of a
+ * storefront connector: the manifest, the three webhook steps (verify, parse, map), the two
+ * write-backs (tracking, stock) and reconciliation by polling.
+ */
+import { type CanonicalEvent, NeedsHumanError, type StorefrontConnector } from '../../src/sdk/index.ts';
+import { unexpectedResponse } from './api-errors.ts';
+import { mapStorefrontOrder } from './map-storefront-order.ts';
+import { readJsonBody } from './payload-validation.ts';
+import { collectChangedSince } from './poll-pages.ts';
+import {
+  credentialsSchema,
+  type SandboxContext,
+  type SandboxCredentials,
+  type SandboxSettings,
+  sandboxApi,
+  settingsSchema,
+} from './sandbox-connection.ts';
+import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
+import {
+  fulfillmentResponse,
+  orderListResponse,
+  type StorefrontOrderPayload,
+  storefrontOrder,
+} from './storefront-payloads.ts';
+
+const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
+
+/** The inventory endpoint takes at most this many levels per call. */
+const INVENTORY_BATCH = 250;
+
+function readOrder(rawBody: Buffer): StorefrontOrderPayload {
+  return storefrontOrder.fromWebhook(readJsonBody(rawBody));
+}
+
+async function fetchOrdersPage(
+  context: SandboxContext,
+  updatedSince: string | null,
+  limit: number,
+): Promise<StorefrontOrderPayload[]> {
+  const response = await sandboxApi(context)({
+    method: 'GET',
+    path: 'api/orders',
+    query: { updated_since: updatedSince ?? undefined, limit },
+  });
+  if (response.status !== 200) throw unexpectedResponse('GET /api/orders', response, 'poll_rejected');
+  return orderListResponse.fromResponse(response.body, 'GET /api/orders').orders;
+}
+
+export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCredentials> = {
+  manifest: {
+    name: 'sandbox-storefront',
+    displayName: 'Sandbox storefront',
+    role: 'storefront',
+    settingsSchema,
+    credentialsSchema,
+    rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
+  },
+
+  verifyWebhook: verifySandboxSignature,
+
+  // Runs while the storefront waits for an answer: read only what the hub needs to store the
+  // delivery, but check the whole body so that an unreadable one is refused now (400), not
+  // discovered later by the apply job.
+  parseWebhook(request) {
+    const topic = readTopicHeader(request, ORDER_TOPICS);
+    const dedupeKey = readEventId(request);
+    const order = readOrder(request.rawBody);
+    return { topic, dedupeKey, serialKey: `order:${order.id}` };
+  },
+
+  // Runs in the apply job, possibly long after the delivery: everything comes from the stored
+  // topic and bytes, nothing from the moment it arrived.
+  toEvents(delivery): CanonicalEvent[] {
+    const topic = readTopic(delivery.topic, ORDER_TOPICS);
+    const order = readOrder(delivery.rawBody);
+    if (topic === 'orders/cancelled') {
+      return [{ type: 'order.cancelled', sourceOrderId: order.id, sourceUpdatedAt: order.updated_at }];
+    }
+    return [{ type: 'order.upserted', order: mapStorefrontOrder(order) }];
+  },
+
+  async writeTracking(context, { order, shipment }) {
+    const path = `api/orders/${encodeURIComponent(order.sourceOrderId)}/fulfillments`;
+    const response = await sandboxApi(context)({
+      method: 'POST',
+      path,
+      body: {
+        // Our shipment id is the idempotency key: a retry after a lost response finds the
+        // fulfillment it already created (200) instead of creating a second one.
+        reference: shipment.id,
+        line_items: shipment.lines.map((line) => ({ id: line.sourceLineId, quantity: line.quantity })),
+        tracking: {
+          carrier: shipment.tracking.carrier,
+          number: shipment.tracking.number,
+          url: shipment.tracking.url,
+        },
+      },
+    });
+    if (response.status === 200 || response.status === 201) {
+      const { fulfillment } = fulfillmentResponse.fromResponse(
+        response.body,
+        'POST /api/orders/:id/fulfillments',
+      );
+      return { externalId: fulfillment.id };
+    }
+    if (response.status === 404) {
+      throw new NeedsHumanError('order_not_found', `the storefront has no order ${order.sourceOrderName}`, {
+        sourceOrderId: order.sourceOrderId,
+        shipmentId: shipment.id,
+      });
+    }
+    throw unexpectedResponse('POST /api/orders/:id/fulfillments', response, 'tracking_rejected');
+  },
+
+  async publishStock(context, levels) {
+    const api = sandboxApi(context);
+    for (let start = 0; start < levels.length; start += INVENTORY_BATCH) {
+      const batch = levels.slice(start, start + INVENTORY_BATCH);
+      const response = await api({
+        method: 'POST',
+        path: 'api/inventory/set',
+        body: { levels: batch.map(({ sku, available }) => ({ sku, available })) },
+      });
+      if (response.status !== 200)
+        throw unexpectedResponse('POST /api/inventory/set', response, 'stock_rejected');
+    }
+  },
+
+  // A cancelled order comes back as an upsert with `cancelled: true`, which is all the hub needs.
+  async pollSince(context, cursor) {
+    const { records, nextCursor } = await collectChangedSince(
+      (updatedSince, limit) => fetchOrdersPage(context, updatedSince, limit),
+      cursor,
+    );
+    return {
+      events: records.map((order) => ({ type: 'order.upserted', order: mapStorefrontOrder(order) })),
+      nextCursor,
+    };
+  },
+};

@@ -1,0 +1,119 @@
+/**
+ * The sandbox 3PL's wire format as this connector reads it: webhook bodies, API answers, and the
+ * error bodies whose `error` code decides between "already done" and "needs a human".
+ */
+import { definePayload, nonEmptyString, nullableString, timestamp } from './payload-validation.ts';
+
+export type ThreePlStatus = 'accepted' | 'shipped' | 'delivered' | 'cancelled' | 'exception';
+
+export interface ThreePlShipmentPayload {
+  carrier: string | null;
+  tracking_number: string;
+  tracking_url: string | null;
+}
+
+/** The part of a 3PL order this connector uses (webhooks send only this part). */
+export interface ThreePlOrderPayload {
+  id: string;
+  reference: string;
+  status: ThreePlStatus;
+  updated_at: string;
+  shipment: ThreePlShipmentPayload | null;
+}
+
+export interface ShipmentEventPayload {
+  event_id: string;
+  occurred_at: string;
+  order: ThreePlOrderPayload;
+}
+
+export interface StockLevelsPayload {
+  location: string;
+  levels: { sku: string; available: number }[];
+}
+
+export interface StockEventPayload extends StockLevelsPayload {
+  event_id: string;
+  occurred_at: string;
+}
+
+/** 4xx bodies: `{error: "duplicate_reference", order_id}`, `{error: "unknown_sku", skus}`, ... */
+export interface ThreePlErrorPayload {
+  error: string;
+  order_id?: string;
+  skus?: string[];
+  reason?: string;
+}
+
+const shipmentSchema = {
+  type: 'object',
+  required: ['carrier', 'tracking_number', 'tracking_url'],
+  properties: { carrier: nullableString, tracking_number: nonEmptyString, tracking_url: nullableString },
+} as const;
+
+const orderSchema = {
+  type: 'object',
+  required: ['id', 'reference', 'status', 'updated_at', 'shipment'],
+  properties: {
+    id: nonEmptyString,
+    reference: nonEmptyString,
+    status: { enum: ['accepted', 'shipped', 'delivered', 'cancelled', 'exception'] },
+    updated_at: timestamp,
+    shipment: { anyOf: [shipmentSchema, { type: 'null' }] },
+  },
+} as const;
+
+const levelsSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['sku', 'available'],
+    properties: { sku: nonEmptyString, available: { type: 'integer' } },
+  },
+} as const;
+
+export const shipmentEvent = definePayload<ShipmentEventPayload>('shipment event', {
+  type: 'object',
+  required: ['event_id', 'occurred_at', 'order'],
+  properties: { event_id: nonEmptyString, occurred_at: timestamp, order: orderSchema },
+});
+
+export const stockEvent = definePayload<StockEventPayload>('stock event', {
+  type: 'object',
+  required: ['event_id', 'occurred_at', 'location', 'levels'],
+  properties: {
+    event_id: nonEmptyString,
+    occurred_at: timestamp,
+    location: nonEmptyString,
+    levels: levelsSchema,
+  },
+});
+
+export const orderResponse = definePayload<{ order: ThreePlOrderPayload }>('response', {
+  type: 'object',
+  required: ['order'],
+  properties: { order: orderSchema },
+});
+
+export const orderListResponse = definePayload<{ orders: ThreePlOrderPayload[] }>('response', {
+  type: 'object',
+  required: ['orders'],
+  properties: { orders: { type: 'array', items: orderSchema } },
+});
+
+export const stockResponse = definePayload<StockLevelsPayload>('response', {
+  type: 'object',
+  required: ['location', 'levels'],
+  properties: { location: nonEmptyString, levels: levelsSchema },
+});
+
+export const errorResponse = definePayload<ThreePlErrorPayload>('error response', {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: { type: 'string' },
+    order_id: { type: 'string' },
+    skus: { type: 'array', items: { type: 'string' } },
+    reason: { type: 'string' },
+  },
+});

@@ -1,0 +1,96 @@
+/**
+ * The sandbox 3PL's public shapes: its orders and shipments as they travel in webhooks and API
+ * answers, and the simulator's options and methods.
+ */
+import type { Logger } from 'pino';
+import type { SentEvent } from './webhook-sender.ts';
+
+export type ThreePlOrderStatus = 'accepted' | 'shipped' | 'delivered' | 'cancelled';
+export type ThreePlTopic = 'shipment.shipped' | 'shipment.delivered' | 'stock.changed';
+
+export interface ThreePlShipTo {
+  name: string;
+  company: string | null;
+  address1: string;
+  address2: string | null;
+  city: string;
+  province: string | null;
+  zip: string | null;
+  country_code: string;
+  phone: string | null;
+}
+
+export interface ThreePlLine {
+  sku: string;
+  name: string;
+  quantity: number;
+}
+
+export interface ThreePlShipment {
+  carrier: string;
+  tracking_number: string;
+  tracking_url: string;
+  shipped_at: string;
+  delivered_at: string | null;
+  lines: { sku: string; quantity: number }[];
+}
+
+export interface ThreePlOrder {
+  id: string;
+  reference: string;
+  order_number: string;
+  email: string | null;
+  ship_to: ThreePlShipTo;
+  shipping_method: string | null;
+  status: ThreePlOrderStatus;
+  created_at: string;
+  updated_at: string;
+  lines: ThreePlLine[];
+  shipment: ThreePlShipment | null;
+}
+
+export interface ThreePlSimulatorOptions {
+  apiKey: string;
+  webhookSecret: string;
+  webhookUrl?: string | null;
+  /** Available units per SKU; a SKU not in it is unknown to the warehouse. Default: the demo catalog. */
+  stock?: Record<string, number>;
+  location?: string;
+  /** Ship this long after acceptance; 0 = only when `shipNow` is called. Default 3000. */
+  shipDelayMs?: number;
+  /** Answer 503 to the first N creates without creating anything (an outage). */
+  failFirstCreates?: number;
+  /** For the next N creates, create the order and then answer 500 (a lost response). */
+  failAfterCreate?: number;
+  /** SKUs the warehouse refuses (hazmat, say): 422 `rejected`. */
+  rejectSkus?: string[];
+  /** Called after an order is stored and before the create response is sent (to test races). */
+  beforeCreateResponse?: (order: ThreePlOrder) => Promise<void> | void;
+  webhookRetries?: number;
+  webhookRetryDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface ThreePlSimulator {
+  /** Starts the HTTP API; resolves with its base URL, e.g. `http://127.0.0.1:41235`. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  setWebhookUrl(url: string | null): void;
+  pauseWebhooks(paused: boolean): void;
+  /** Resolves when no webhook delivery is in progress. */
+  webhooksSettled(): Promise<void>;
+  orders(): ThreePlOrder[];
+  ordersByReference(reference: string): ThreePlOrder[];
+  /** How many `POST /v1/orders` requests arrived (authenticated), whatever their outcome. */
+  createAttempts(): number;
+  /** Ships an accepted order now (a no-op for one already shipped). */
+  shipNow(orderId: string): ThreePlOrder;
+  /** Marks a shipped order delivered and sends `shipment.delivered`. */
+  deliverNow(orderId: string): ThreePlOrder;
+  /** Available units per SKU. */
+  stock(): Record<string, number>;
+  /** Sets a SKU's available units and sends `stock.changed`. */
+  setStock(sku: string, available: number): void;
+  resend(eventId: string): void;
+  events(): SentEvent[];
+}

@@ -1,0 +1,326 @@
+/**
+ * A simulated third-party warehouse (3PL), shaped like ShipBob or ShipHero: it accepts orders by
+ * a client reference, allocates stock, ships them after a delay with a carrier and a tracking
+ * number, and reports shipments and stock changes by webhook. Its failure knobs reproduce what
+ * makes real 3PL integrations hard: outages, lost responses, unknown SKUs and rejections.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
+import { defaultStock } from './demo-data.ts';
+import { createMonotonicClock } from './monotonic-clock.ts';
+import { createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
+import type {
+  ThreePlLine,
+  ThreePlOrder,
+  ThreePlShipTo,
+  ThreePlSimulator,
+  ThreePlSimulatorOptions,
+  ThreePlTopic,
+} from './three-pl-simulator-types.ts';
+import { createStockLedger } from './three-pl-stock.ts';
+import { createWebhookSender } from './webhook-sender.ts';
+
+const CARRIERS = [
+  { carrier: 'UPS', prefix: '1ZSBX' },
+  { carrier: 'DHL', prefix: 'JJDSBX' },
+] as const;
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+const createOrderBodySchema = {
+  type: 'object',
+  required: ['reference', 'order_number', 'ship_to', 'lines'],
+  properties: {
+    reference: { type: 'string', minLength: 1, maxLength: 200 },
+    order_number: { type: 'string' },
+    email: nullableString,
+    ship_to: {
+      type: 'object',
+      required: ['name', 'address1', 'city', 'country_code'],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        company: nullableString,
+        address1: { type: 'string', minLength: 1 },
+        address2: nullableString,
+        city: { type: 'string', minLength: 1 },
+        province: nullableString,
+        zip: nullableString,
+        country_code: { type: 'string', pattern: '^[A-Z]{2}$' },
+        phone: nullableString,
+      },
+    },
+    shipping_method: nullableString,
+    lines: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['sku', 'name', 'quantity'],
+        properties: {
+          sku: { type: 'string', minLength: 1 },
+          name: { type: 'string' },
+          quantity: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
+  },
+} as const;
+
+const setStockBodySchema = {
+  type: 'object',
+  required: ['sku', 'available'],
+  properties: { sku: { type: 'string', minLength: 1 }, available: { type: 'integer', minimum: 0 } },
+} as const;
+
+interface CreateOrderBody {
+  reference: string;
+  order_number: string;
+  email?: string | null;
+  ship_to: Partial<ThreePlShipTo> & Pick<ThreePlShipTo, 'name' | 'address1' | 'city' | 'country_code'>;
+  shipping_method?: string | null;
+  lines: ThreePlLine[];
+}
+
+export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreePlSimulator {
+  const location = options.location ?? 'SBX-WH-1';
+  const shipDelayMs = options.shipDelayMs ?? 3000;
+  const rejectSkus = new Set(options.rejectSkus ?? []);
+  const log = options.logger ?? pino({ level: 'silent' });
+  const now = createMonotonicClock();
+  let outagesLeft = options.failFirstCreates ?? 0;
+  let lostResponsesLeft = options.failAfterCreate ?? 0;
+  let createAttempts = 0;
+  let orderSequence = 0;
+  let shipmentSequence = 0;
+
+  const orders = new Map<string, ThreePlOrder>();
+  const stock = createStockLedger(options.stock ?? defaultStock());
+  const shipTimers = new Map<string, NodeJS.Timeout>();
+  const webhooks = createWebhookSender({
+    secret: options.webhookSecret,
+    url: options.webhookUrl ?? null,
+    retries: options.webhookRetries,
+    retryDelayMs: options.webhookRetryDelayMs,
+    logger: log,
+  });
+
+  function orderOrThrow(id: string): ThreePlOrder {
+    const order = orders.get(id);
+    if (!order) throw new Error(`no sandbox 3PL order ${id}`);
+    return order;
+  }
+
+  function emit(topic: ThreePlTopic, occurredAt: string, data: Record<string, unknown>): void {
+    const eventId = randomUUID();
+    webhooks.emit(topic, { event_id: eventId, topic, occurred_at: occurredAt, ...data }, eventId);
+  }
+
+  function emitShipmentEvent(topic: ThreePlTopic, order: ThreePlOrder): void {
+    const { id, reference, status, updated_at, shipment } = order;
+    emit(topic, updated_at, { order: { id, reference, status, updated_at, shipment } });
+  }
+
+  function emitStockChanged(skus: Iterable<string>): void {
+    const levels = stock.levels(skus);
+    if (levels.length > 0) emit('stock.changed', now(), { location, levels });
+  }
+
+  function ship(order: ThreePlOrder): void {
+    clearTimeout(shipTimers.get(order.id));
+    shipTimers.delete(order.id);
+    if (order.status !== 'accepted') return;
+    shipmentSequence += 1;
+    const { carrier, prefix } = CARRIERS[(shipmentSequence - 1) % CARRIERS.length] ?? CARRIERS[0];
+    // The sequence makes it unique here; the random tail keeps restarts from reusing numbers.
+    const trackingNumber = `${prefix}${String(shipmentSequence).padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`;
+    const at = now();
+    order.status = 'shipped';
+    order.updated_at = at;
+    order.shipment = {
+      carrier,
+      tracking_number: trackingNumber,
+      tracking_url: `https://tracking.sandbox.example/${carrier.toLowerCase()}/${trackingNumber}`,
+      shipped_at: at,
+      delivered_at: null,
+      lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    };
+    stock.ship(order.lines);
+    log.info({ orderId: order.id, reference: order.reference, carrier }, 'sandbox 3PL shipped an order');
+    emitShipmentEvent('shipment.shipped', order);
+    emitStockChanged(order.lines.map((line) => line.sku));
+  }
+
+  function scheduleShipping(order: ThreePlOrder): void {
+    if (shipDelayMs <= 0) return;
+    shipTimers.set(
+      order.id,
+      setTimeout(() => ship(order), shipDelayMs),
+    );
+  }
+
+  function createOrder(body: CreateOrderBody): ThreePlOrder {
+    orderSequence += 1;
+    const at = now();
+    const order: ThreePlOrder = {
+      id: `SBX-${String(orderSequence).padStart(6, '0')}`,
+      reference: body.reference,
+      order_number: body.order_number,
+      email: body.email ?? null,
+      ship_to: {
+        name: body.ship_to.name,
+        company: body.ship_to.company ?? null,
+        address1: body.ship_to.address1,
+        address2: body.ship_to.address2 ?? null,
+        city: body.ship_to.city,
+        province: body.ship_to.province ?? null,
+        zip: body.ship_to.zip ?? null,
+        country_code: body.ship_to.country_code,
+        phone: body.ship_to.phone ?? null,
+      },
+      shipping_method: body.shipping_method ?? null,
+      status: 'accepted',
+      created_at: at,
+      updated_at: at,
+      lines: body.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
+      shipment: null,
+    };
+    orders.set(order.id, order);
+    stock.allocate(order.lines);
+    scheduleShipping(order);
+    return order;
+  }
+
+  const app = createSimulatorServer(options.apiKey);
+
+  /** Runs before the body is read: an outage refuses the request before doing anything. */
+  async function countAndMaybeRefuse(_request: FastifyRequest, reply: FastifyReply) {
+    createAttempts += 1;
+    if (outagesLeft > 0) {
+      outagesLeft -= 1;
+      return reply.code(503).send({ error: 'service_unavailable' });
+    }
+  }
+
+  app.post<{ Body: CreateOrderBody }>(
+    '/v1/orders',
+    { onRequest: countAndMaybeRefuse, schema: { body: createOrderBodySchema } },
+    async (request, reply) => {
+      const body = request.body;
+      const existing = [...orders.values()].find((order) => order.reference === body.reference);
+      if (existing) return reply.code(409).send({ error: 'duplicate_reference', order_id: existing.id });
+      const unknown = body.lines.map((line) => line.sku).filter((sku) => !stock.knows(sku));
+      if (unknown.length > 0)
+        return reply.code(422).send({ error: 'unknown_sku', skus: [...new Set(unknown)] });
+      const refused = body.lines.find((line) => rejectSkus.has(line.sku));
+      if (refused) {
+        return reply
+          .code(422)
+          .send({ error: 'rejected', reason: `SKU ${refused.sku} cannot be shipped from ${location}` });
+      }
+      const order = createOrder(body);
+      await options.beforeCreateResponse?.(structuredClone(order));
+      if (lostResponsesLeft > 0) {
+        lostResponsesLeft -= 1;
+        return reply.code(500).send({ error: 'internal_error' });
+      }
+      return reply.code(201).send({ order });
+    },
+  );
+
+  app.get<{ Querystring: { reference?: string } }>('/v1/orders', async (request, reply) => {
+    const page = readPageQuery(request.query);
+    if ('error' in page) return reply.code(400).send({ error: 'invalid_request', message: page.error });
+    const { reference } = request.query;
+    const candidates = [...orders.values()].filter(
+      (order) => reference === undefined || order.reference === reference,
+    );
+    return { orders: pageByUpdatedAt(candidates, page) };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/orders/:id', async (request, reply) => {
+    const order = orders.get(request.params.id);
+    if (!order) return reply.code(404).send({ error: 'not_found' });
+    return { order };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/orders/:id/cancel', async (request, reply) => {
+    const order = orders.get(request.params.id);
+    if (!order) return reply.code(404).send({ error: 'not_found' });
+    if (order.status === 'shipped' || order.status === 'delivered') {
+      return reply.code(409).send({ error: 'already_shipped' });
+    }
+    if (order.status === 'accepted') {
+      clearTimeout(shipTimers.get(order.id));
+      shipTimers.delete(order.id);
+      order.status = 'cancelled';
+      order.updated_at = now();
+      stock.release(order.lines);
+      emitStockChanged(order.lines.map((line) => line.sku));
+    }
+    return { order };
+  });
+
+  app.get('/v1/stock', async () => ({
+    location,
+    levels: stock.levels(),
+    as_of: new Date().toISOString(),
+  }));
+
+  function setStock(sku: string, available: number): void {
+    stock.setAvailable(sku, available);
+    emitStockChanged([sku]);
+  }
+
+  app.post<{ Body: { sku: string; available: number } }>(
+    '/sim/stock',
+    { schema: { body: setStockBodySchema } },
+    async (request) => {
+      setStock(request.body.sku, request.body.available);
+      return { sku: request.body.sku, available: stock.available(request.body.sku) };
+    },
+  );
+
+  let closed = false;
+
+  return {
+    listen: (port = 0, host = '127.0.0.1') => app.listen({ port, host }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of shipTimers.values()) clearTimeout(timer);
+      shipTimers.clear();
+      await webhooks.close();
+      await app.close();
+    },
+    setWebhookUrl: (url) => webhooks.setUrl(url),
+    pauseWebhooks: (paused) => webhooks.pause(paused),
+    webhooksSettled: () => webhooks.settled(),
+    orders: () => structuredClone([...orders.values()]),
+    ordersByReference: (reference) =>
+      structuredClone([...orders.values()].filter((order) => order.reference === reference)),
+    createAttempts: () => createAttempts,
+    shipNow(orderId) {
+      const order = orderOrThrow(orderId);
+      if (order.status === 'cancelled') throw new Error(`sandbox 3PL order ${orderId} is cancelled`);
+      ship(order);
+      return structuredClone(order);
+    },
+    deliverNow(orderId) {
+      const order = orderOrThrow(orderId);
+      if (order.status !== 'shipped' || !order.shipment) {
+        throw new Error(`sandbox 3PL order ${orderId} is ${order.status}, not shipped`);
+      }
+      const at = now();
+      order.status = 'delivered';
+      order.updated_at = at;
+      order.shipment.delivered_at = at;
+      emitShipmentEvent('shipment.delivered', order);
+      return structuredClone(order);
+    },
+    stock: () => Object.fromEntries(stock.levels().map(({ sku, available }) => [sku, available])),
+    setStock,
+    resend: (eventId) => webhooks.resend(eventId),
+    events: () => webhooks.events(),
+  };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('starts with defaults on an empty environment: embedded database, sandbox on', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeNull();
+    expect(config.port).toBe(3000);
+    expect(config.sandbox.enabled).toBe(true);
+  });
+
+  it('names the variable that is malformed', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(/ENCRYPTION_KEY/);
+  });
+
+  it('demands real secrets in production and turns the sandbox off there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_TOKEN/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      API_TOKEN: 'a'.repeat(32),
+      ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
+    expect(config.sandbox.enabled).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests need nothing; the end-to-end suite runs once per database engine: always on PGlite,
+// and on PostgreSQL when TEST_DATABASE_URL names a server (CI sets it; see .ci/run).
+const postgres = process.env.TEST_DATABASE_URL;
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'connectors/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e-pglite',
+          include: ['test/**/*.test.ts'],
+          env: { HUB_TEST_ENGINE: 'pglite' },
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
+      ...(postgres
+        ? [
+            {
+              test: {
+                name: 'e2e-postgres',
+                include: ['test/**/*.test.ts'],
+                env: { HUB_TEST_ENGINE: 'postgres' },
+                testTimeout: 90_000,
+                hookTimeout: 90_000,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
