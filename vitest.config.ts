@@ -13,12 +13,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'connectors/**/*.test.ts'],
+          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'e2e-pglite',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'connectors/**/*.e2e.test.ts'],
           env: { HUB_TEST_ENGINE: 'pglite' },
           testTimeout: 90_000,
           hookTimeout: 90_000,
@@ -29,7 +30,7 @@ export default defineConfig({
             {
               test: {
                 name: 'e2e-postgres',
-                include: ['test/**/*.test.ts'],
+                include: ['test/**/*.test.ts', 'connectors/**/*.e2e.test.ts'],
                 env: { HUB_TEST_ENGINE: 'postgres' },
                 testTimeout: 90_000,
                 hookTimeout: 90_000,

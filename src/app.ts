@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { bearerAuth } from './http/api/auth.ts';
 import { connectionRoutes } from './http/api/connections.ts';
 import { deliveryRoutes } from './http/api/deliveries.ts';
 import { orderRoutes } from './http/api/orders.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { installRoutes } from './http/install.ts';
 import { webhookRoutes } from './http/webhooks.ts';
 import type { Hub } from './pipeline/hub.ts';
 
@@ -32,7 +33,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Webhook bodies have their own limit; this one bounds the admin API.
     bodyLimit: 1_048_576,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false },
+    },
   });
 
   await app.register(swagger, {
@@ -50,11 +53,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .status(404)
+      .send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
 
   await app.register(healthRoutes, { hub });
   await app.register(webhookRoutes, { hub });
+  await app.register(installRoutes, { hub });
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     await api.register(orderRoutes, { hub });

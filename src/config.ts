@@ -18,7 +18,11 @@ const schema = {
     DATA_DIR: { type: 'string', minLength: 1, default: './data' },
     API_TOKEN: { type: 'string', minLength: 24 },
     ENCRYPTION_KEY: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
     WEBHOOK_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 2_097_152 },
     JOB_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 200, default: 8 },
     JOB_POLL_INTERVAL_SECONDS: { type: 'number', minimum: 0.5, maximum: 60, default: 0.5 },
@@ -85,10 +89,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+  // biome-ignore lint/suspicious/noExplicitAny: shaped by the schema validated just above
   const v = input as Record<string, any>;
   const production = v.NODE_ENV === 'production';
   if (production && !v.API_TOKEN) throw new ConfigError('API_TOKEN: required when NODE_ENV=production');
-  if (production && !v.ENCRYPTION_KEY) throw new ConfigError('ENCRYPTION_KEY: required when NODE_ENV=production');
+  if (production && !v.ENCRYPTION_KEY)
+    throw new ConfigError('ENCRYPTION_KEY: required when NODE_ENV=production');
   return {
     env: v.NODE_ENV,
     host: v.HOST,

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /**
  * Secrets and customer PII never reach a log line: signatures, tokens and credentials, and the

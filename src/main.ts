@@ -16,7 +16,9 @@ try {
 
 const log = createLogger(config.logLevel);
 const running = await startHub(config, { logger: log });
-const sandbox = config.sandbox.enabled ? await startSandboxDemo(running.hub, config.sandbox, running.url) : null;
+const sandbox = config.sandbox.enabled
+  ? await startSandboxDemo(running.hub, config.sandbox, running.url)
+  : null;
 
 const tokenHint = config.apiToken ? '$API_TOKEN' : `$(cat ${config.dataDir}/api-token)`;
 log.info(
@@ -24,7 +26,12 @@ log.info(
     url: running.url,
     database: running.database.engine === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL',
     docs: `${running.url}/docs`,
-    sandbox: sandbox ? { storefrontConnectionId: sandbox.storefrontConnectionId, threePlConnectionId: sandbox.threePlConnectionId } : false,
+    sandbox: sandbox
+      ? {
+          storefrontConnectionId: sandbox.storefrontConnectionId,
+          threePlConnectionId: sandbox.threePlConnectionId,
+        }
+      : false,
   },
   `hub listening on ${running.url} — API docs at ${running.url}/docs — try: curl -H "authorization: Bearer ${tokenHint}" ${running.url}/api/orders`,
 );
@@ -34,10 +41,13 @@ async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
   log.info({ signal }, 'shutting down: no new webhooks, finishing jobs in flight');
-  const deadline = setTimeout(() => {
-    log.error('shutdown took too long; exiting');
-    process.exit(1);
-  }, (config.shutdownTimeoutSeconds + 10) * 1000);
+  const deadline = setTimeout(
+    () => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    },
+    (config.shutdownTimeoutSeconds + 10) * 1000,
+  );
   deadline.unref();
   try {
     await sandbox?.stop();

@@ -24,11 +24,19 @@ const DEMO_MERCHANT = 'Demo merchant (sandbox)';
  * A newcomer's hub is not empty: a simulated storefront places orders and a simulated 3PL ships
  * them, both over real HTTP with signed webhooks, through the same pipeline as real connectors.
  */
-export async function startSandboxDemo(hub: Hub, config: Config['sandbox'], hubUrl: string): Promise<SandboxDemo> {
+export async function startSandboxDemo(
+  hub: Hub,
+  config: Config['sandbox'],
+  hubUrl: string,
+): Promise<SandboxDemo> {
   const secret = () => randomBytes(24).toString('base64url');
   const storefrontCredentials = { apiKey: secret(), webhookSecret: secret() };
   const threePlCredentials = { apiKey: secret(), webhookSecret: secret() };
-  const storefront = createStorefrontSimulator({ ...storefrontCredentials, orderIntervalMs: 0, logger: hub.log.child({ sandbox: 'storefront' }) });
+  const storefront = createStorefrontSimulator({
+    ...storefrontCredentials,
+    orderIntervalMs: 0,
+    logger: hub.log.child({ sandbox: 'storefront' }),
+  });
   const threePl = createThreePlSimulator({
     ...threePlCredentials,
     shipDelayMs: config.shipDelayMs,
@@ -37,8 +45,16 @@ export async function startSandboxDemo(hub: Hub, config: Config['sandbox'], hubU
   const storefrontUrl = await storefront.listen(config.port);
   const threePlUrl = await threePl.listen(config.port === 0 ? 0 : config.port + 1);
 
-  let merchant = await hub.db.selectFrom('merchants').select('id').where('name', '=', DEMO_MERCHANT).executeTakeFirst();
-  merchant ??= await hub.db.insertInto('merchants').values({ name: DEMO_MERCHANT }).returning('id').executeTakeFirstOrThrow();
+  let merchant = await hub.db
+    .selectFrom('merchants')
+    .select('id')
+    .where('name', '=', DEMO_MERCHANT)
+    .executeTakeFirst();
+  merchant ??= await hub.db
+    .insertInto('merchants')
+    .values({ name: DEMO_MERCHANT })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
   // Re-saved on every start: the simulators' ports and secrets are new each time.
   const storefrontConnection = await saveConnection(hub, {

@@ -19,14 +19,20 @@ export function createSecretBox(base64Key: string): SecretBox {
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', nonce, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+      return ['v1', nonce, cipher.getAuthTag(), ciphertext]
+        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+        .join('.');
     },
     open(sealed) {
       const [version, nonce, tag, ciphertext] = sealed.split('.');
-      if (version !== 'v1' || !nonce || !tag || ciphertext === undefined) throw new Error('unreadable sealed secret');
+      if (version !== 'v1' || !nonce || !tag || ciphertext === undefined)
+        throw new Error('unreadable sealed secret');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     },
   };
 }
@@ -35,7 +41,11 @@ export function createSecretBox(base64Key: string): SecretBox {
  * In development a missing secret is generated once into the data folder, so a newcomer's hub
  * starts with nothing to configure and keeps reading its own credentials across restarts.
  */
-export function developmentSecret(dataDir: string, name: string, generate: () => string): { value: string; created: boolean } {
+export function developmentSecret(
+  dataDir: string,
+  name: string,
+  generate: () => string,
+): { value: string; created: boolean } {
   const file = path.resolve(dataDir, name);
   if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
   mkdirSync(path.dirname(file), { recursive: true });

@@ -36,8 +36,11 @@ export interface StartOptions {
 /** config → database → migrations → app → workers → listen, as one call. */
 export async function startHub(config: Config, options: StartOptions = {}): Promise<RunningHub> {
   const log = options.logger ?? createLogger(config.logLevel);
-  const encryptionKey = config.encryptionKey ?? devSecret(config, log, 'encryption-key', () => randomBytes(32).toString('base64'));
-  const apiToken = config.apiToken ?? devSecret(config, log, 'api-token', () => randomBytes(24).toString('base64url'));
+  const encryptionKey =
+    config.encryptionKey ??
+    devSecret(config, log, 'encryption-key', () => randomBytes(32).toString('base64'));
+  const apiToken =
+    config.apiToken ?? devSecret(config, log, 'api-token', () => randomBytes(24).toString('base64url'));
 
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -69,6 +72,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost');
   if (!publicUrl) publicUrl = url;
+  connections.publicUrl = publicUrl;
 
   if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log);
 
@@ -86,6 +90,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
 
 function devSecret(config: Config, log: Logger, name: string, generate: () => string): string {
   const { value, created } = developmentSecret(config.dataDir, name, generate);
-  if (created) log.warn({ file: `${config.dataDir}/${name}` }, `no ${name} configured: generated one for development`);
+  if (created)
+    log.warn({ file: `${config.dataDir}/${name}` }, `no ${name} configured: generated one for development`);
   return value;
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStorefrontSimulator, createThreePlSimulator } from '../connectors/sandbox/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
@@ -18,7 +18,10 @@ async function freePort(): Promise<number> {
 }
 
 async function spawnHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['test/helpers/hub-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['test/helpers/hub-child.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk) => {
@@ -65,7 +68,10 @@ describe('a hub process killed between submitting to the 3PL and recording it', 
     const api = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${first.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${TEST_API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${TEST_API_TOKEN}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       return (await response.json()) as any;
@@ -89,7 +95,10 @@ describe('a hub process killed between submitting to the 3PL and recording it', 
     threePl.setWebhookUrl(threePlConnection.webhookUrl);
 
     const placed = storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
-    await waitFor(async () => first.child.exitCode !== null || first.child.signalCode !== null, 'the first hub to be killed');
+    await waitFor(
+      async () => first.child.exitCode !== null || first.child.signalCode !== null,
+      'the first hub to be killed',
+    );
     expect(threePl.orders()).toHaveLength(1);
 
     const second = await spawnHub(env);

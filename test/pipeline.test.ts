@@ -3,37 +3,49 @@ import { hmacSha256 } from '../src/sdk/signature.ts';
 import { findOrder, startTestHub, type TestHub, waitFor, waitForOrderStatus } from './helpers/test-hub.ts';
 
 /** Sends a storefront webhook as the sandbox storefront would, signed with the given secret. */
-async function postStorefrontWebhook(hub: TestHub, body: string, headers: Record<string, string>, secret?: string) {
-  const response = await fetch(`${hub.running.url}/webhooks/sandbox-storefront/${hub.storefrontConnectionId}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-sandbox-topic': 'orders/updated',
-      'x-sandbox-event-id': `evt-${Math.random().toString(36).slice(2)}`,
-      ...(secret === undefined ? {} : { 'x-sandbox-signature': hmacSha256(secret, body, 'base64') }),
-      ...headers,
+async function postStorefrontWebhook(
+  hub: TestHub,
+  body: string,
+  headers: Record<string, string>,
+  secret?: string,
+) {
+  const response = await fetch(
+    `${hub.running.url}/webhooks/sandbox-storefront/${hub.storefrontConnectionId}`,
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sandbox-topic': 'orders/updated',
+        'x-sandbox-event-id': `evt-${Math.random().toString(36).slice(2)}`,
+        ...(secret === undefined ? {} : { 'x-sandbox-signature': hmacSha256(secret, body, 'base64') }),
+        ...headers,
+      },
+      body,
     },
-    body,
-  });
+  );
   return { status: response.status, body: (await response.json()) as any };
 }
 
 describe('the order pipeline over HTTP', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub({ threePl: { rejectSkus: ['SBX-REJECT'], stock: { 'SBX-TEE-M': 500, 'SBX-MUG': 300, 'SBX-REJECT': 10 } } });
+    hub = await startTestHub({
+      threePl: { rejectSkus: ['SBX-REJECT'], stock: { 'SBX-TEE-M': 500, 'SBX-MUG': 300, 'SBX-REJECT': 10 } },
+    });
   });
   afterAll(async () => hub?.stop());
 
   it('takes a storefront order through the 3PL to shipped, and writes tracking back', async () => {
-    const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-TEE-M', quantity: 2 }, { sku: 'SBX-MUG', quantity: 1 }] });
-    const order = await waitFor(
-      async () => {
-        const o = await findOrder(hub, placed.id);
-        return o?.status === 'shipped' && o.shipments[0]?.trackingWrittenBack ? o : undefined;
-      },
-      'the order to ship and its tracking to be written back',
-    );
+    const placed = hub.storefront.placeOrder({
+      lines: [
+        { sku: 'SBX-TEE-M', quantity: 2 },
+        { sku: 'SBX-MUG', quantity: 1 },
+      ],
+    });
+    const order = await waitFor(async () => {
+      const o = await findOrder(hub, placed.id);
+      return o?.status === 'shipped' && o.shipments[0]?.trackingWrittenBack ? o : undefined;
+    }, 'the order to ship and its tracking to be written back');
     expect(order.lines.map((l: any) => [l.sku, l.quantity])).toEqual(
       expect.arrayContaining([
         ['SBX-TEE-M', 2],
@@ -53,17 +65,30 @@ describe('the order pipeline over HTTP', () => {
     expect(hub.threePl.ordersByReference(order.shipments[0].id)).toHaveLength(1);
 
     // Stock the 3PL reports flows to the storefront.
-    await waitFor(async () => hub.storefront.inventory()['SBX-MUG'] === hub.threePl.stock()['SBX-MUG'], 'stock to be published');
+    await waitFor(
+      async () => hub.storefront.inventory()['SBX-MUG'] === hub.threePl.stock()['SBX-MUG'],
+      'stock to be published',
+    );
 
     const types = order.timeline.map((e: any) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['order.received', 'order.ready', 'shipment.submitted', 'shipment.shipped', 'order.shipped']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'order.received',
+        'order.ready',
+        'shipment.submitted',
+        'shipment.shipped',
+        'order.shipped',
+      ]),
+    );
   });
 
   it('processes a repeated delivery once and records the copy as a duplicate', async () => {
     hub.threePl.pauseWebhooks(true);
     const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-TEE-M', quantity: 1 }] });
     await waitForOrderStatus(hub, placed.id, 'accepted');
-    const event = hub.storefront.events().find((e) => e.topic === 'orders/create' && e.body.includes(placed.id));
+    const event = hub.storefront
+      .events()
+      .find((e) => e.topic === 'orders/create' && e.body.includes(placed.id));
     expect(event).toBeDefined();
     hub.storefront.resend(event!.eventId);
     const duplicate = await waitFor(async () => {
@@ -82,12 +107,33 @@ describe('the order pipeline over HTTP', () => {
     hub.threePl.pauseWebhooks(true);
     const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-TEE-M', quantity: 1 }] });
     await waitForOrderStatus(hub, placed.id, 'accepted');
-    const newer = { ...placed, note: 'leave at the door', updated_at: new Date(Date.parse(placed.updated_at) + 60_000).toISOString() };
-    const older = { ...placed, note: 'stale note', updated_at: new Date(Date.parse(placed.updated_at) + 30_000).toISOString() };
-    const first = await postStorefrontWebhook(hub, JSON.stringify(newer), {}, hub.storefrontSecrets.webhookSecret);
+    const newer = {
+      ...placed,
+      note: 'leave at the door',
+      updated_at: new Date(Date.parse(placed.updated_at) + 60_000).toISOString(),
+    };
+    const older = {
+      ...placed,
+      note: 'stale note',
+      updated_at: new Date(Date.parse(placed.updated_at) + 30_000).toISOString(),
+    };
+    const first = await postStorefrontWebhook(
+      hub,
+      JSON.stringify(newer),
+      {},
+      hub.storefrontSecrets.webhookSecret,
+    );
     expect(first.status).toBe(200);
-    await waitFor(async () => (await findOrder(hub, placed.id))?.note === 'leave at the door', 'the newer version to apply');
-    const second = await postStorefrontWebhook(hub, JSON.stringify(older), {}, hub.storefrontSecrets.webhookSecret);
+    await waitFor(
+      async () => (await findOrder(hub, placed.id))?.note === 'leave at the door',
+      'the newer version to apply',
+    );
+    const second = await postStorefrontWebhook(
+      hub,
+      JSON.stringify(older),
+      {},
+      hub.storefrontSecrets.webhookSecret,
+    );
     expect(second.status).toBe(200);
     const order = await waitFor(async () => {
       const o = await findOrder(hub, placed.id);
@@ -98,9 +144,17 @@ describe('the order pipeline over HTTP', () => {
   });
 
   it('answers 401 to a bad or missing signature, records it without the body, and applies nothing', async () => {
-    const placed = { ...hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] }), id: '7009999999999999999' };
+    const placed = {
+      ...hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] }),
+      id: '7009999999999999999',
+    };
     const body = JSON.stringify(placed);
-    const forged = await postStorefrontWebhook(hub, body, { 'x-sandbox-topic': 'orders/create' }, 'not-the-secret');
+    const forged = await postStorefrontWebhook(
+      hub,
+      body,
+      { 'x-sandbox-topic': 'orders/create' },
+      'not-the-secret',
+    );
     expect(forged.status).toBe(401);
     expect(forged.body.error).toBe('bad_signature');
     const unsigned = await postStorefrontWebhook(hub, body, { 'x-sandbox-topic': 'orders/create' });
@@ -108,35 +162,53 @@ describe('the order pipeline over HTTP', () => {
     expect(unsigned.body.error).toBe('missing_signature');
 
     const recorded = await hub.api('GET', `/api/deliveries/${forged.body.deliveryId}`);
-    expect(recorded.body).toMatchObject({ status: 'rejected', httpStatus: 401, rejectReason: 'bad_signature', body: null });
+    expect(recorded.body).toMatchObject({
+      status: 'rejected',
+      httpStatus: 401,
+      rejectReason: 'bad_signature',
+      body: null,
+    });
     expect(recorded.body.headers['x-sandbox-signature']).toBe('[redacted]');
     expect(await findOrder(hub, '7009999999999999999')).toBeUndefined();
   });
 
   it('rejects unknown connections (404), unreadable bodies (400) and oversized bodies (413), recording each', async () => {
-    const unknown = await fetch(`${hub.running.url}/webhooks/sandbox-storefront/00000000-0000-4000-8000-000000000000`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const unknown = await fetch(
+      `${hub.running.url}/webhooks/sandbox-storefront/00000000-0000-4000-8000-000000000000`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
     expect(unknown.status).toBe(404);
 
     const garbage = 'this is not json';
-    const malformed = await postStorefrontWebhook(hub, garbage, { 'x-sandbox-topic': 'orders/create' }, hub.storefrontSecrets.webhookSecret);
+    const malformed = await postStorefrontWebhook(
+      hub,
+      garbage,
+      { 'x-sandbox-topic': 'orders/create' },
+      hub.storefrontSecrets.webhookSecret,
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toBe('malformed_payload');
 
     const huge = 'x'.repeat(3 * 1024 * 1024);
-    const tooLarge = await fetch(`${hub.running.url}/webhooks/sandbox-storefront/${hub.storefrontConnectionId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: huge,
-    });
+    const tooLarge = await fetch(
+      `${hub.running.url}/webhooks/sandbox-storefront/${hub.storefrontConnectionId}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: huge,
+      },
+    );
     expect(tooLarge.status).toBe(413);
 
     const rejected = await hub.api<{ items: any[] }>('GET', '/api/deliveries?status=rejected&limit=200');
     const reasons = rejected.body.items.map((d) => d.rejectReason);
-    expect(reasons).toEqual(expect.arrayContaining(['unknown_connection', 'malformed_payload', 'body_too_large']));
+    expect(reasons).toEqual(
+      expect.arrayContaining(['unknown_connection', 'malformed_payload', 'body_too_large']),
+    );
   });
 
   it('parks an order the 3PL rejects, with the reason', async () => {
@@ -158,12 +230,20 @@ describe('the order pipeline over HTTP', () => {
   it('replays a stored delivery without duplicating its effect', async () => {
     const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
     const order = await waitForOrderStatus(hub, placed.id, 'shipped');
-    const deliveries = await hub.api<{ items: any[] }>('GET', `/api/deliveries?connectionId=${hub.storefrontConnectionId}&limit=200`);
-    const original = deliveries.body.items.find((d) => d.topic === 'orders/create' && d.status === 'processed');
+    const deliveries = await hub.api<{ items: any[] }>(
+      'GET',
+      `/api/deliveries?connectionId=${hub.storefrontConnectionId}&limit=200`,
+    );
+    const original = deliveries.body.items.find(
+      (d) => d.topic === 'orders/create' && d.status === 'processed',
+    );
     expect(original).toBeDefined();
     const replay = await hub.api('POST', `/api/deliveries/${original.id}/replay`);
     expect(replay.status).toBe(202);
-    await waitFor(async () => (await hub.api('GET', `/api/deliveries/${original.id}`)).body.status === 'processed', 'the replay to finish');
+    await waitFor(
+      async () => (await hub.api('GET', `/api/deliveries/${original.id}`)).body.status === 'processed',
+      'the replay to finish',
+    );
     const after = await findOrder(hub, placed.id);
     expect(after.shipments).toHaveLength(order.shipments.length);
     expect(after.status).toBe('shipped');
@@ -175,7 +255,11 @@ describe('the order pipeline over HTTP', () => {
     hub.storefront.pauseWebhooks(false);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await findOrder(hub, placed.id)).toBeUndefined();
-    await hub.running.hub.boss.send('reconcile', { connectionId: hub.storefrontConnectionId }, { singletonKey: hub.storefrontConnectionId });
+    await hub.running.hub.boss.send(
+      'reconcile',
+      { connectionId: hub.storefrontConnectionId },
+      { singletonKey: hub.storefrontConnectionId },
+    );
     await waitForOrderStatus(hub, placed.id, 'shipped');
   });
 
@@ -202,7 +286,10 @@ describe('a 3PL that fails', () => {
     expect(hub.threePl.createAttempts()).toBeGreaterThanOrEqual(3);
     expect(hub.threePl.ordersByReference(order.shipments[0].id)).toHaveLength(1);
     expect(hub.threePl.orders()).toHaveLength(1);
-    const deliveries = await hub.api<{ items: any[] }>('GET', `/api/deliveries?connectionId=${hub.storefrontConnectionId}`);
+    const deliveries = await hub.api<{ items: any[] }>(
+      'GET',
+      `/api/deliveries?connectionId=${hub.storefrontConnectionId}`,
+    );
     const delivery = deliveries.body.items.find((d) => d.topic === 'orders/create');
     expect(delivery.attempts).toBeGreaterThanOrEqual(3);
     expect(delivery.status).toBe('processed');

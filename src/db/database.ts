@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { type Db as IDatabase, fromPglite } from 'pg-boss';
+import { fromPglite, type Db as IDatabase } from 'pg-boss';
 import type { Database } from './types.ts';
 
 export type Engine = 'postgres' | 'pglite';
@@ -19,7 +19,11 @@ export interface HubDatabase {
 // bigint (int8) as a JS number: amounts and counts here stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<HubDatabase> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+}): Promise<HubDatabase> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

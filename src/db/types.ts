@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | T, string | T>;
+/** A JSON column with a database default: optional on insert. */
+type JsonWithDefault<T> = ColumnType<T, string | T | undefined, string | T>;
 // bigint columns come back as strings from pg; amounts stay far below 2^53, so numbers are read back.
 type BigIntColumn = ColumnType<string | number, number, number>;
 
@@ -22,6 +24,7 @@ export interface ConnectionsTable {
   credentials_encrypted: string;
   status: Generated<'active' | 'disabled' | 'uninstalled'>;
   poll_cursor: string | null;
+  state: JsonWithDefault<Record<string, unknown>>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -78,6 +81,9 @@ export interface OrdersTable {
   note: string | null;
   test: boolean;
   placed_at: Timestamp;
+  source_data: JsonWithDefault<Record<string, unknown>>;
+  routing_answer: string | null;
+  cancellation_requested: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -158,7 +164,28 @@ export interface OrderEventsTable {
   created_at: Generated<Date>;
 }
 
+export interface InstallNoncesTable {
+  nonce: string;
+  connector: string;
+  data: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface PrivacyRequestsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  connection_id: string | null;
+  kind: 'customer.redact' | 'customer.data_request' | 'account.redact';
+  request_id: string | null;
+  subject: Json<Record<string, unknown>>;
+  result: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  install_nonces: InstallNoncesTable;
+  privacy_requests: PrivacyRequestsTable;
   merchants: MerchantsTable;
   connections: ConnectionsTable;
   deliveries: DeliveriesTable;

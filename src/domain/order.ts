@@ -41,6 +41,11 @@ export interface OrderInput {
   /** Whether the storefront considers the order paid and ready to ship. */
   readyToFulfill: boolean;
   cancelled: boolean;
+  /**
+   * Opaque to the hub: what the connector needs later about this order (Shopify's fulfillment order
+   * and line item ids). Handed back on writeTracking, answerRouting and answerCancellation.
+   */
+  sourceData?: Record<string, unknown>;
 }
 
 export interface Tracking {

@@ -17,5 +17,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (error.validation) {
     return reply.status(400).send({ error: 'invalid_request', message: error.message });
   }
-  return reply.status(status).send({ error: error.code?.toLowerCase() ?? 'request_error', message: error.message });
+  return reply
+    .status(status)
+    .send({ error: error.code?.toLowerCase() ?? 'request_error', message: error.message });
 }

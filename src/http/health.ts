@@ -23,7 +23,10 @@ export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
         summary: 'The database is reachable and fully migrated',
         tags: ['health'],
         response: {
-          200: { type: 'object', properties: { status: { type: 'string' }, pendingMigrations: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' }, pendingMigrations: { type: 'integer' } },
+          },
           503: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' } } },
         },
       },
@@ -32,7 +35,8 @@ export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
       try {
         await sql`select 1`.execute(hub.db);
         const pending = await migrationsPending(hub.db);
-        if (pending > 0) return reply.status(503).send({ status: 'not_ready', reason: `${pending} migrations pending` });
+        if (pending > 0)
+          return reply.status(503).send({ status: 'not_ready', reason: `${pending} migrations pending` });
         return { status: 'ready', pendingMigrations: 0 };
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');

@@ -1,10 +1,13 @@
-import type { FastifyInstance, FastifyError } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Hub } from '../pipeline/hub.ts';
 import { headersForRecord, ingestWebhook, recordRejection } from '../pipeline/ingest.ts';
 
 const paramsSchema = {
   type: 'object',
-  properties: { connector: { type: 'string', maxLength: 64 }, connectionId: { type: 'string', maxLength: 64 } },
+  properties: {
+    connector: { type: 'string', maxLength: 64 },
+    connectionId: { type: 'string', maxLength: 64 },
+  },
   required: ['connector', 'connectionId'],
 } as const;
 
@@ -25,8 +28,10 @@ const ackSchema = {
 export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub }) {
   const { hub } = options;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: hub.config.webhookBodyLimitBytes }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: hub.config.webhookBodyLimitBytes },
+    (_req, body, done) => done(null, body),
   );
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -42,45 +47,89 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
         reason: 'body_too_large',
         message: `body over ${hub.config.webhookBodyLimitBytes} bytes`,
       });
-      return reply.status(413).send({ deliveryId: outcome.deliveryId, outcome: 'rejected', error: 'body_too_large', message: outcome.message });
+      return reply.status(413).send({
+        deliveryId: outcome.deliveryId,
+        outcome: 'rejected',
+        error: 'body_too_large',
+        message: outcome.message,
+      });
     }
     throw error;
   });
+
+  const receive = async (
+    connectorName: string,
+    connectionId: string | null,
+    request: { headers: Record<string, string | string[] | undefined>; body: unknown },
+  ) => {
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(request.headers))
+      headers[name] = Array.isArray(value) ? value[0] : value;
+    const connector = hub.registry.get(connectorName);
+    let id = connectionId;
+    if (connector && id === null && connector.manifest.webhookAccountHeader) {
+      const account = headers[connector.manifest.webhookAccountHeader.toLowerCase()];
+      id = account ? ((await hub.connections.findByAccount(connectorName, account))?.row.id ?? null) : null;
+    }
+    if (!connector || id === null) {
+      return recordRejection(hub, {
+        connector: connectorName,
+        connectionId: null,
+        merchantId: null,
+        headers: headersForRecord(request.headers),
+        bodySize: rawBody.length,
+        status: 404,
+        reason: 'unknown_connection',
+        message: connector ? 'no connection for this account' : 'no such connector',
+      });
+    }
+    return ingestWebhook(hub, { connectorName, connectionId: id, request: { headers, rawBody } });
+  };
+  const answer = (outcome: Awaited<ReturnType<typeof receive>>) => ({
+    deliveryId: outcome.deliveryId,
+    outcome: outcome.outcome,
+    ...(outcome.reason ? { error: outcome.reason, message: outcome.message } : {}),
+  });
+  const responses = { 200: ackSchema, 400: ackSchema, 401: ackSchema, 404: ackSchema, 413: ackSchema };
 
   app.post<{ Params: { connector: string; connectionId: string } }>(
     '/webhooks/:connector/:connectionId',
     {
       schema: {
-        summary: 'Receive a webhook delivery',
+        summary: 'Receive a webhook delivery for one connection',
         description:
           'Verified on the raw bytes, stored with the job that applies it, then acknowledged. 401 bad or missing signature, 404 unknown connection, 413 body too large, 400 unreadable; every rejection is recorded.',
         tags: ['webhooks'],
         params: paramsSchema,
-        response: { 200: ackSchema, 400: ackSchema, 401: ackSchema, 404: ackSchema, 413: ackSchema },
+        response: responses,
       },
     },
     async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
-      const known = hub.registry.get(request.params.connector);
-      const outcome = known
-        ? await ingestWebhook(hub, { connectorName: request.params.connector, connectionId: request.params.connectionId, request: { headers, rawBody } })
-        : await recordRejection(hub, {
-            connector: request.params.connector,
-            connectionId: null,
-            merchantId: null,
-            headers: headersForRecord(request.headers),
-            bodySize: rawBody.length,
-            status: 404,
-            reason: 'unknown_connection',
-            message: 'no such connector',
-          });
-      return reply.status(outcome.status).send({
-        deliveryId: outcome.deliveryId,
-        outcome: outcome.outcome,
-        ...(outcome.reason ? { error: outcome.reason, message: outcome.message } : {}),
-      });
+      const outcome = await receive(request.params.connector, request.params.connectionId, request);
+      return reply.status(outcome.status).send(answer(outcome));
+    },
+  );
+
+  app.post<{ Params: { connector: string } }>(
+    '/webhooks/:connector',
+    {
+      schema: {
+        summary: 'Receive a webhook delivery addressed by account header',
+        description:
+          "For platforms that send every account's webhooks to one URL (Shopify): the connection is found from the header the connector names (X-Shopify-Shop-Domain).",
+        tags: ['webhooks'],
+        params: {
+          type: 'object',
+          properties: { connector: { type: 'string', maxLength: 64 } },
+          required: ['connector'],
+        },
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const outcome = await receive(request.params.connector, null, request);
+      return reply.status(outcome.status).send(answer(outcome));
     },
   );
 }

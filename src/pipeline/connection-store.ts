@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Connector, ConnectionContext } from '../sdk/contracts.ts';
-import type { SecretBox } from '../secrets.ts';
 import type { Connection, Database } from '../db/types.ts';
+import type { ConnectionContext, Connector } from '../sdk/contracts.ts';
+import type { SecretBox } from '../secrets.ts';
 import type { ConnectorRegistry } from './registry.ts';
 
 export interface LoadedConnection {
@@ -25,12 +25,25 @@ export class ConnectionStore {
   readonly #log: Logger;
   readonly #cache = new Map<string, { loaded: LoadedConnection; until: number }>();
   readonly #queues = new Map<string, PQueue>();
+  /** The hub's public base URL; known once the server listens. */
+  publicUrl = '';
 
   constructor(db: Kysely<Database>, registry: ConnectorRegistry, secrets: SecretBox, log: Logger) {
     this.#db = db;
     this.#registry = registry;
     this.#secrets = secrets;
     this.#log = log;
+  }
+
+  /** The connection with this external account at this connector (Shopify's shop domain). */
+  async findByAccount(connectorName: string, externalAccount: string): Promise<LoadedConnection | null> {
+    const row = await this.#db
+      .selectFrom('connections')
+      .select('id')
+      .where('connector', '=', connectorName)
+      .where('external_account', '=', externalAccount)
+      .executeTakeFirst();
+    return row ? this.get(row.id, connectorName) : null;
   }
 
   /** The connection, or null when it does not exist or belongs to another connector. */
@@ -43,6 +56,7 @@ export class ConnectionStore {
     if (!row) return null;
     const connector = this.#registry.get(row.connector);
     if (!connector) return null;
+    const state = { ...row.state };
     const loaded: LoadedConnection = {
       row,
       connector,
@@ -52,6 +66,26 @@ export class ConnectionStore {
         externalAccount: row.external_account,
         settings: row.settings,
         credentials: JSON.parse(this.#secrets.open(row.credentials_encrypted)),
+        state,
+        saveState: async (patch) => {
+          Object.assign(state, patch);
+          // jsonb `||` merges at the top level, so concurrent writers of different keys do not clobber each other.
+          await this.#db
+            .updateTable('connections')
+            .set({ state: sql`state || ${JSON.stringify(patch)}::jsonb`, updated_at: new Date() })
+            .where('id', '=', row.id)
+            .execute();
+        },
+        saveCredentials: async (credentials) => {
+          await this.#db
+            .updateTable('connections')
+            .set({ credentials_encrypted: this.sealCredentials(credentials), updated_at: new Date() })
+            .where('id', '=', row.id)
+            .execute();
+          loaded.context.credentials = credentials;
+        },
+        hubUrl: this.publicUrl,
+        webhookUrl: `${this.publicUrl}/webhooks/${row.connector}/${row.id}`,
         log: this.#log.child({ connectionId: row.id, connector: row.connector }),
       },
     };

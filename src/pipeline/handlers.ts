@@ -12,7 +12,12 @@ function advanceOrderHandler(hub: Hub): JobHandler<'advance-order'> {
   return {
     async run({ orderId }) {
       await hub.db.transaction().execute(async (trx) => {
-        const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirst();
+        const order = await trx
+          .selectFrom('orders')
+          .select(['id', 'merchant_id', 'status'])
+          .where('id', '=', orderId)
+          .forUpdate()
+          .executeTakeFirst();
         const live = await trx
           .selectFrom('shipments')
           .select('id')
@@ -22,6 +27,7 @@ function advanceOrderHandler(hub: Hub): JobHandler<'advance-order'> {
         // Only an order with nothing live at a 3PL is routed afresh; otherwise a second shipment would follow.
         if (order && !live && (order.status === 'on_hold' || order.status === 'exception')) {
           await moveOrderTo(trx, order, 'received', { code: 'retry' });
+          await trx.updateTable('orders').set({ routing_answer: null }).where('id', '=', orderId).execute();
         }
       });
       await advanceOrder(hub, orderId);

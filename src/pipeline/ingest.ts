@@ -20,7 +20,9 @@ export interface IngestOutcome {
 // Header names that carry secrets: kept in the record as present, never with their value.
 const SECRET_HEADER = /signature|hmac|authorization|cookie|token|secret|api[-_]?key/i;
 
-export function headersForRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function headersForRecord(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -47,8 +49,11 @@ export async function ingestWebhook(
 ): Promise<IngestOutcome> {
   const { request } = input;
   const headers = headersForRecord(request.headers);
-  const loaded = isUuid(input.connectionId) ? await deps.connections.get(input.connectionId, input.connectorName) : null;
-  if (!loaded || loaded.row.status !== 'active') {
+  const loaded = isUuid(input.connectionId)
+    ? await deps.connections.get(input.connectionId, input.connectorName)
+    : null;
+  // An uninstalled connection still receives (privacy requests come days after an uninstall).
+  if (!loaded || loaded.row.status === 'disabled') {
     return recordRejection(deps, {
       connector: input.connectorName,
       connectionId: null,
@@ -61,12 +66,23 @@ export async function ingestWebhook(
     });
   }
   const { row, connector, context } = loaded;
-  const base = { connector: row.connector, connectionId: row.id, merchantId: row.merchant_id, headers, bodySize: request.rawBody.length };
+  const base = {
+    connector: row.connector,
+    connectionId: row.id,
+    merchantId: row.merchant_id,
+    headers,
+    bodySize: request.rawBody.length,
+  };
 
   const verified = connector.verifyWebhook(request, context);
   if (!verified.ok) {
     // A forged or misconfigured delivery: recorded for ops, its body not kept.
-    return recordRejection(deps, { ...base, status: 401, reason: verified.reason, message: verified.message });
+    return recordRejection(deps, {
+      ...base,
+      status: 401,
+      reason: verified.reason,
+      message: verified.message,
+    });
   }
 
   let parsed: ReturnType<typeof connector.parseWebhook>;
@@ -74,7 +90,13 @@ export async function ingestWebhook(
     parsed = connector.parseWebhook(request, context);
   } catch (error) {
     if (!(error instanceof MalformedPayloadError)) throw error;
-    return recordRejection(deps, { ...base, status: 400, reason: 'malformed_payload', message: error.message, body: request.rawBody });
+    return recordRejection(deps, {
+      ...base,
+      status: 400,
+      reason: 'malformed_payload',
+      message: error.message,
+      body: request.rawBody,
+    });
   }
 
   if (parsed.nothingToApply) {
@@ -107,15 +129,24 @@ export async function ingestWebhook(
         http_status: 200,
       })
       .onConflict((oc) =>
-        oc.columns(['connection_id', 'dedupe_key']).where('duplicate_of', 'is', null).where('dedupe_key', 'is not', null).doNothing(),
+        oc
+          .columns(['connection_id', 'dedupe_key'])
+          .where('duplicate_of', 'is', null)
+          .where('dedupe_key', 'is not', null)
+          .doNothing(),
       )
       .returning('id')
       .executeTakeFirst();
     if (inserted) {
-      await enqueue(deps.boss, 'apply-delivery', { deliveryId: inserted.id }, {
-        serialKey: `${row.id}:${parsed.serialKey ?? inserted.id}`,
-        trx,
-      });
+      await enqueue(
+        deps.boss,
+        'apply-delivery',
+        { deliveryId: inserted.id },
+        {
+          serialKey: `${row.id}:${parsed.serialKey ?? inserted.id}`,
+          trx,
+        },
+      );
       return { status: 200, deliveryId: inserted.id, outcome: 'accepted' as const };
     }
     const original = await trx
@@ -167,7 +198,11 @@ export async function recordRejection(
     merchantId: input.merchantId,
     headers: input.headers,
     bodySize: input.bodySize,
-    topic: input.headers['x-shopify-topic'] ?? input.headers['x-wc-webhook-topic'] ?? input.headers['x-sandbox-topic'] ?? null,
+    topic:
+      input.headers['x-shopify-topic'] ??
+      input.headers['x-wc-webhook-topic'] ??
+      input.headers['x-sandbox-topic'] ??
+      null,
     dedupeKey: null,
     serialKey: null,
     body: input.body ?? null,
@@ -176,8 +211,17 @@ export async function recordRejection(
     rejectReason: input.reason,
     error: input.message,
   });
-  deps.log.warn({ deliveryId: id, connector: input.connector, connectionId: input.connectionId, reason: input.reason }, 'webhook rejected');
-  return { status: input.status, deliveryId: id, outcome: 'rejected', reason: input.reason, message: input.message };
+  deps.log.warn(
+    { deliveryId: id, connector: input.connector, connectionId: input.connectionId, reason: input.reason },
+    'webhook rejected',
+  );
+  return {
+    status: input.status,
+    deliveryId: id,
+    outcome: 'rejected',
+    reason: input.reason,
+    message: input.message,
+  };
 }
 
 async function insertDelivery(

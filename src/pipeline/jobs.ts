@@ -14,11 +14,19 @@ export interface JobPayloads {
   reconcile: { connectionId?: string };
 }
 export type QueueName = keyof JobPayloads;
-export const QUEUES: QueueName[] = ['apply-delivery', 'advance-order', 'write-tracking', 'publish-stock', 'reconcile'];
+export const QUEUES: QueueName[] = [
+  'apply-delivery',
+  'advance-order',
+  'write-tracking',
+  'publish-stock',
+  'reconcile',
+];
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 
 export interface JobContext {
   log: Logger;
+  /** Stays the same across retries of this job: an idempotency key for the remote side. */
+  jobId: string;
   /** True when this is the last attempt: a retryable failure now dead-letters. */
   finalAttempt: boolean;
 }
@@ -26,7 +34,11 @@ export interface JobContext {
 export interface JobHandler<Q extends QueueName> {
   run(data: JobPayloads[Q], context: JobContext): Promise<void>;
   /** Records a failure where ops will see it (delivery row, order timeline). */
-  onFailure?(data: JobPayloads[Q], error: unknown, context: JobContext & { willRetry: boolean }): Promise<void>;
+  onFailure?(
+    data: JobPayloads[Q],
+    error: unknown,
+    context: JobContext & { willRetry: boolean },
+  ): Promise<void>;
 }
 
 export type JobHandlers = { [Q in QueueName]: JobHandler<Q> };
@@ -84,6 +96,7 @@ export async function runJob<Q extends QueueName>(
 ): Promise<void> {
   const context: JobContext = {
     log: log.child({ queue, jobId: job.id, attempt: job.retryCount }),
+    jobId: job.id,
     finalAttempt: job.retryCount >= retryLimit,
   };
   try {
@@ -123,13 +136,21 @@ export async function startWorkers(
     await boss.work(
       queue,
       {
-        localConcurrency: queue === 'apply-delivery' ? config.concurrency : Math.max(1, Math.ceil(config.concurrency / 2)),
+        localConcurrency:
+          queue === 'apply-delivery' ? config.concurrency : Math.max(1, Math.ceil(config.concurrency / 2)),
         pollingIntervalSeconds: config.pollIntervalSeconds,
         includeMetadata: true,
       },
       async (jobs) => {
         for (const job of jobs) {
-          await runJob(boss, queue, job as never, handlers[queue] as JobHandler<typeof queue>, log, config.retryLimit);
+          await runJob(
+            boss,
+            queue,
+            job as never,
+            handlers[queue] as JobHandler<typeof queue>,
+            log,
+            config.retryLimit,
+          );
         }
       },
     );

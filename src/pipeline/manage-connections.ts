@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Connection } from '../db/types.ts';
 import type { Connector } from '../sdk/contracts.ts';
+import { ConnectorError } from '../sdk/errors.ts';
 import type { Hub } from './hub.ts';
 
 export class ConnectionInputError extends Error {
@@ -22,7 +23,9 @@ function validatorFor(connector: Connector, part: 'settings' | 'credentials'): V
   const key = `${connector.manifest.name}:${part}`;
   let validate = validators.get(key);
   if (!validate) {
-    validate = ajv.compile(part === 'settings' ? connector.manifest.settingsSchema : connector.manifest.credentialsSchema);
+    validate = ajv.compile(
+      part === 'settings' ? connector.manifest.settingsSchema : connector.manifest.credentialsSchema,
+    );
     validators.set(key, validate);
   }
   return validate;
@@ -45,15 +48,23 @@ export interface ConnectionInput {
  */
 export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<Connection> {
   const connector = hub.registry.get(input.connector);
-  if (!connector) throw new ConnectionInputError('unknown_connector', `no connector named ${input.connector}`);
+  if (!connector)
+    throw new ConnectionInputError('unknown_connector', `no connector named ${input.connector}`);
   for (const part of ['settings', 'credentials'] as const) {
     const validate = validatorFor(connector, part);
     if (!validate(input[part])) {
       // The message names fields, never credential values.
-      throw new ConnectionInputError(`invalid_${part}`, `${part}: ${ajv.errorsText(validate.errors, { dataVar: part })}`);
+      throw new ConnectionInputError(
+        `invalid_${part}`,
+        `${part}: ${ajv.errorsText(validate.errors, { dataVar: part })}`,
+      );
     }
   }
-  const merchant = await hub.db.selectFrom('merchants').select('id').where('id', '=', input.merchantId).executeTakeFirst();
+  const merchant = await hub.db
+    .selectFrom('merchants')
+    .select('id')
+    .where('id', '=', input.merchantId)
+    .executeTakeFirst();
   if (!merchant) throw new ConnectionInputError('unknown_merchant', 'no such merchant', 404);
 
   const sealed = hub.connections.sealCredentials(input.credentials);
@@ -79,19 +90,58 @@ export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<
       .returningAll()
       .executeTakeFirstOrThrow();
     if (row.merchant_id !== input.merchantId) {
-      throw new ConnectionInputError('account_taken', 'this external account is connected to another merchant', 409);
+      throw new ConnectionInputError(
+        'account_taken',
+        'this external account is connected to another merchant',
+        409,
+      );
     }
     const makeDefault =
       input.defaultFulfillment ??
       (connector.manifest.role === 'fulfillment' &&
-        !(await trx.selectFrom('merchants').select('default_fulfillment_connection_id as d').where('id', '=', input.merchantId).executeTakeFirstOrThrow()).d);
+        !(
+          await trx
+            .selectFrom('merchants')
+            .select('default_fulfillment_connection_id as d')
+            .where('id', '=', input.merchantId)
+            .executeTakeFirstOrThrow()
+        ).d);
     if (makeDefault && connector.manifest.role === 'fulfillment') {
-      await trx.updateTable('merchants').set({ default_fulfillment_connection_id: row.id }).where('id', '=', input.merchantId).execute();
+      await trx
+        .updateTable('merchants')
+        .set({ default_fulfillment_connection_id: row.id })
+        .where('id', '=', input.merchantId)
+        .execute();
     }
     return row;
   });
   hub.connections.forget(connection.id);
+  await runOnConnect(hub, connection);
   return connection;
+}
+
+/**
+ * The connector registers what it needs on the platform (webhooks, a fulfillment service). If it
+ * cannot, the connection is disabled and the caller is told why: a half-installed connection that
+ * looks active would silently receive nothing.
+ */
+async function runOnConnect(hub: Hub, connection: Connection): Promise<void> {
+  const loaded = await hub.connections.get(connection.id);
+  if (!loaded?.connector.onConnect) return;
+  try {
+    await hub.connections.call(loaded, () => loaded.connector.onConnect!(loaded.context));
+  } catch (error) {
+    await hub.db
+      .updateTable('connections')
+      .set({ status: 'disabled', updated_at: new Date() })
+      .where('id', '=', connection.id)
+      .execute();
+    hub.connections.forget(connection.id);
+    if (error instanceof ConnectorError) {
+      throw new ConnectionInputError(error.code, `could not set up the connection: ${error.message}`, 422);
+    }
+    throw error;
+  }
 }
 
 export function webhookUrlFor(publicUrl: string, connection: Pick<Connection, 'connector' | 'id'>): string {

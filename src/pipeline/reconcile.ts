@@ -1,3 +1,4 @@
+import type { CanonicalEvent } from '../sdk/contracts.ts';
 import type { Hub } from './hub.ts';
 import { enqueue, type JobHandler } from './jobs.ts';
 
@@ -10,14 +11,33 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
   return {
     async run({ connectionId }, { log }) {
       if (!connectionId) {
-        const active = await hub.db.selectFrom('connections').select('id').where('status', '=', 'active').execute();
-        for (const { id } of active) await enqueue(hub.boss, 'reconcile', { connectionId: id }, { serialKey: id });
+        const active = await hub.db
+          .selectFrom('connections')
+          .select('id')
+          .where('status', '=', 'active')
+          .execute();
+        for (const { id } of active)
+          await enqueue(hub.boss, 'reconcile', { connectionId: id }, { serialKey: id });
         return;
       }
       const source = await hub.connections.get(connectionId);
-      if (!source || source.row.status !== 'active') return;
+      if (source?.row.status !== 'active') return;
+      if (source.connector.checkHealth) {
+        // Webhooks a platform disabled or deleted are put back before we look for what they missed.
+        const health = await hub.connections.call(source, () =>
+          source.connector.checkHealth!(source.context),
+        );
+        if (!health.healthy || health.repaired.length > 0) {
+          log.warn(
+            { connectionId, repaired: health.repaired, healthy: health.healthy },
+            'connection repaired',
+          );
+        }
+      }
       const cursor = source.row.poll_cursor;
-      const result = await hub.connections.call(source, () => source.connector.pollSince(source.context, cursor));
+      const result = await hub.connections.call(source, () =>
+        source.connector.pollSince(source.context, cursor),
+      );
       let recorded = 0;
       await hub.db.transaction().execute(async (trx) => {
         for (const event of result.events) {
@@ -40,28 +60,44 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
               http_status: 200,
             })
             .onConflict((oc) =>
-              oc.columns(['connection_id', 'dedupe_key']).where('duplicate_of', 'is', null).where('dedupe_key', 'is not', null).doNothing(),
+              oc
+                .columns(['connection_id', 'dedupe_key'])
+                .where('duplicate_of', 'is', null)
+                .where('dedupe_key', 'is not', null)
+                .doNothing(),
             )
             .returning('id')
             .executeTakeFirst();
           if (!inserted) continue;
           recorded += 1;
-          await enqueue(hub.boss, 'apply-delivery', { deliveryId: inserted.id }, {
-            serialKey: `${source.row.id}:${serialKeyOf(event) ?? inserted.id}`,
-            trx,
-          });
+          await enqueue(
+            hub.boss,
+            'apply-delivery',
+            { deliveryId: inserted.id },
+            {
+              serialKey: `${source.row.id}:${serialKeyOf(event) ?? inserted.id}`,
+              trx,
+            },
+          );
         }
         if (result.nextCursor && result.nextCursor !== cursor) {
-          await trx.updateTable('connections').set({ poll_cursor: result.nextCursor }).where('id', '=', source.row.id).execute();
+          await trx
+            .updateTable('connections')
+            .set({ poll_cursor: result.nextCursor })
+            .where('id', '=', source.row.id)
+            .execute();
         }
       });
       if (result.nextCursor) hub.connections.forget(source.row.id);
-      log.info({ connectionId, polled: result.events.length, recorded, cursor: result.nextCursor ?? cursor }, 'reconciled');
+      log.info(
+        { connectionId, polled: result.events.length, recorded, cursor: result.nextCursor ?? cursor },
+        'reconciled',
+      );
     },
   };
 }
 
-function pollDedupeKey(event: import('../sdk/contracts.ts').CanonicalEvent): string {
+function pollDedupeKey(event: CanonicalEvent): string {
   switch (event.type) {
     case 'order.upserted':
       return `poll:order:${event.order.sourceOrderId}:${event.order.sourceUpdatedAt}`;
@@ -70,11 +106,18 @@ function pollDedupeKey(event: import('../sdk/contracts.ts').CanonicalEvent): str
     case 'shipment.updated':
       return `poll:shipment:${event.externalId}:${event.status}:${event.tracking?.number ?? ''}`;
     case 'stock.changed':
-      return `poll:stock:${event.occurredAt}`;
+    case 'storefront.stock_changed':
+      return `poll:${event.type}:${event.occurredAt}`;
+    case 'connection.uninstalled':
+      return `poll:uninstalled:${event.occurredAt}`;
+    case 'customer.redact':
+    case 'customer.data_request':
+    case 'account.redact':
+      return `poll:${event.type}:${event.requestId ?? JSON.stringify(event)}`;
   }
 }
 
-function serialKeyOf(event: import('../sdk/contracts.ts').CanonicalEvent): string | null {
+function serialKeyOf(event: CanonicalEvent): string | null {
   switch (event.type) {
     case 'order.upserted':
       return `order:${event.order.sourceOrderId}`;
@@ -83,6 +126,9 @@ function serialKeyOf(event: import('../sdk/contracts.ts').CanonicalEvent): strin
     case 'shipment.updated':
       return `shipment:${event.reference}`;
     case 'stock.changed':
+    case 'storefront.stock_changed':
       return 'stock';
+    default:
+      return null;
   }
 }

@@ -8,7 +8,8 @@ export interface ConnectorRegistry {
 export function createRegistry(connectors: readonly Connector[]): ConnectorRegistry {
   const byName = new Map<string, Connector>();
   for (const connector of connectors) {
-    if (byName.has(connector.manifest.name)) throw new Error(`two connectors are named ${connector.manifest.name}`);
+    if (byName.has(connector.manifest.name))
+      throw new Error(`two connectors are named ${connector.manifest.name}`);
     byName.set(connector.manifest.name, connector);
   }
   return { get: (name) => byName.get(name), list: () => [...byName.values()] };

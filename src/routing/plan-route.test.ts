@@ -43,9 +43,14 @@ describe('routing v0', () => {
   });
 
   it('holds when there is nothing to ship, no SKU, or no 3PL', () => {
-    expect(planRoute([line('g', null, 1, false)], context([]))).toMatchObject({ kind: 'hold', reason: 'nothing_to_ship' });
+    expect(planRoute([line('g', null, 1, false)], context([]))).toMatchObject({
+      kind: 'hold',
+      reason: 'nothing_to_ship',
+    });
     expect(planRoute([line('a', null)], context([]))).toMatchObject({ kind: 'hold', reason: 'missing_sku' });
-    expect(planRoute([line('a', 'TEE')], { defaultFulfillmentConnectionId: null, stockedSkus: new Map() })).toMatchObject({
+    expect(
+      planRoute([line('a', 'TEE')], { defaultFulfillmentConnectionId: null, stockedSkus: new Map() }),
+    ).toMatchObject({
       kind: 'hold',
       reason: 'no_fulfillment_connection',
     });

@@ -40,9 +40,15 @@ export function planRoute(lines: readonly RoutableLine[], context: RoutingContex
   }
 
   const stocked = context.stockedSkus.get(target) ?? new Set<string>();
-  const unknown = [...new Set(shippable.map((line) => line.sku as string).filter((sku) => !stocked.has(sku)))];
+  const unknown = [
+    ...new Set(shippable.map((line) => line.sku as string).filter((sku) => !stocked.has(sku))),
+  ];
   if (unknown.length > 0) {
-    return { kind: 'hold', reason: 'unknown_sku', detail: { skus: unknown, fulfillmentConnectionId: target } };
+    return {
+      kind: 'hold',
+      reason: 'unknown_sku',
+      detail: { skus: unknown, fulfillmentConnectionId: target },
+    };
   }
 
   return {
@@ -50,7 +56,11 @@ export function planRoute(lines: readonly RoutableLine[], context: RoutingContex
     shipments: [
       {
         fulfillmentConnectionId: target,
-        lines: shippable.map((line) => ({ lineId: line.lineId, sku: line.sku as string, quantity: line.quantity })),
+        lines: shippable.map((line) => ({
+          lineId: line.lineId,
+          sku: line.sku as string,
+          quantity: line.quantity,
+        })),
       },
     ],
   };

@@ -23,14 +23,31 @@ export interface ConnectorManifest {
   credentialsSchema: JsonSchema;
   /** The remote API's published limit; the hub queues calls per connection to respect it. */
   rateLimit: { concurrency: number; intervalMs: number; intervalCap: number };
+  /**
+   * For platforms that send every shop's webhooks to one URL (Shopify's app-level subscriptions):
+   * the header naming the external account, so `POST /webhooks/<name>` finds the connection.
+   */
+  webhookAccountHeader?: string;
 }
 
-export interface ConnectionContext<Settings = Record<string, unknown>, Credentials = Record<string, unknown>> {
+export interface ConnectionContext<
+  Settings = Record<string, unknown>,
+  Credentials = Record<string, unknown>,
+> {
   connectionId: string;
   merchantId: string;
   externalAccount: string;
   settings: Settings;
   credentials: Credentials;
+  /** Connector-owned facts about this connection (webhook ids, location ids, caches); survives restarts. */
+  state: Record<string, unknown>;
+  /** Merges into `state` and stores it. */
+  saveState(patch: Record<string, unknown>): Promise<void>;
+  /** Replaces the credentials (a refreshed token); they are sealed before they are stored. */
+  saveCredentials(credentials: Credentials): Promise<void>;
+  /** The hub's public base URL, and where this connection's webhooks must be sent. */
+  hubUrl: string;
+  webhookUrl: string;
   log: Logger;
 }
 
@@ -60,10 +77,27 @@ export interface ParsedDelivery {
 
 export type ShipmentEventStatus = 'accepted' | 'shipped' | 'delivered' | 'exception' | 'cancelled';
 
+/** Who a privacy request is about. */
+export interface CustomerRef {
+  email: string | null;
+  sourceCustomerId: string | null;
+  /** Orders the platform names in the request. */
+  sourceOrderIds: string[];
+}
+
 /** Everything a connector reports, in canonical terms. */
 export type CanonicalEvent =
   | { type: 'order.upserted'; order: OrderInput }
-  | { type: 'order.cancelled'; sourceOrderId: string; sourceUpdatedAt: string }
+  | {
+      type: 'order.cancelled';
+      sourceOrderId: string;
+      sourceUpdatedAt: string;
+      /**
+       * True when the storefront asks rather than tells (Shopify's cancellation request): the hub
+       * answers through `answerCancellation` once the 3PL has said whether it can still cancel.
+       */
+      requested?: boolean;
+    }
   | {
       type: 'shipment.updated';
       /** Our shipment id, which we gave the 3PL as its reference. */
@@ -74,15 +108,87 @@ export type CanonicalEvent =
       reason: string | null;
       occurredAt: string;
     }
-  | { type: 'stock.changed'; levels: StockLevel[]; occurredAt: string };
+  | { type: 'stock.changed'; levels: StockLevel[]; occurredAt: string }
+  /** A storefront's own stock changed (an admin edit, or the echo of our write): the 3PL stays the truth. */
+  | { type: 'storefront.stock_changed'; levels: { sku: string; available: number }[]; occurredAt: string }
+  /** The merchant removed the app: stop everything for this connection. */
+  | { type: 'connection.uninstalled'; occurredAt: string }
+  /** Erase this customer's personal data (GDPR and the like). */
+  | { type: 'customer.redact'; customer: CustomerRef; requestId: string | null }
+  /** Report what the hub holds about this customer. */
+  | { type: 'customer.data_request'; customer: CustomerRef; requestId: string | null }
+  /** Erase everything the hub holds for this account (Shopify's shop/redact). */
+  | { type: 'account.redact'; requestId: string | null };
 
 export interface WebhookHandling<S, C> {
   /** Checks the signature on the raw bytes, in constant time; a missing signature fails closed. */
   verifyWebhook(request: InboundRequest, context: ConnectionContext<S, C>): VerifyResult;
   /** Reads what the hub needs to persist the delivery; throws MalformedPayloadError. */
   parseWebhook(request: InboundRequest, context: ConnectionContext<S, C>): ParsedDelivery;
-  /** Maps a stored delivery to canonical events; called by the apply job, possibly much later. */
-  toEvents(delivery: { topic: string } & InboundRequest, context: ConnectionContext<S, C>): CanonicalEvent[];
+  /**
+   * Maps a stored delivery to canonical events; called by the apply job, possibly much later. It may
+   * call the platform (a webhook that is only a hint, re-read for the current state).
+   */
+  toEvents(
+    delivery: { topic: string } & InboundRequest,
+    context: ConnectionContext<S, C>,
+  ): CanonicalEvent[] | Promise<CanonicalEvent[]>;
+}
+
+export interface ConnectionLifecycle<S, C> {
+  /** After a connection is created or re-installed: register webhooks, services. Must be idempotent. */
+  onConnect?(context: ConnectionContext<S, C>): Promise<void>;
+  /**
+   * Runs with every reconciliation: repair what the platform disabled or deleted (webhooks), and say
+   * whether a catch-up poll should follow.
+   */
+  checkHealth?(
+    context: ConnectionContext<S, C>,
+  ): Promise<{ healthy: boolean; repaired: string[]; catchUp: boolean }>;
+}
+
+/** An HTTP request to an install route, with the raw body. */
+export interface InstallRequest {
+  method: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+export interface InstallResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON, a string as text/html. */
+  body?: unknown;
+}
+
+/** What an install flow may ask of the hub. */
+export interface InstallApi {
+  hubUrl: string;
+  log: Logger;
+  /** A one-time value (an OAuth `state`) with data, valid for `ttlSeconds`. */
+  issueNonce(data: Record<string, unknown>, ttlSeconds: number): Promise<string>;
+  /** The data of a nonce, once; null when unknown, used or expired. */
+  consumeNonce(nonce: string): Promise<Record<string, unknown> | null>;
+  /** Creates or re-activates the connection for this account, then runs the connector's onConnect. */
+  connect(input: {
+    externalAccount: string;
+    settings: Record<string, unknown>;
+    credentials: Record<string, unknown>;
+    /** The merchant to attach to; when absent, the account's existing merchant or a new one named so. */
+    merchantId?: string;
+    merchantName?: string;
+  }): Promise<{ connectionId: string; merchantId: string; webhookUrl: string }>;
+  findConnection(
+    externalAccount: string,
+  ): Promise<{ connectionId: string; merchantId: string; status: string } | null>;
+}
+
+export interface InstallRoute {
+  method: 'GET' | 'POST';
+  /** Under `/install/<connector name>`: '' for the start, '/callback' and so on. */
+  path: string;
+  handler(request: InstallRequest, hub: InstallApi): Promise<InstallResponse>;
 }
 
 export interface PollResult {
@@ -91,18 +197,52 @@ export interface PollResult {
   nextCursor: string | null;
 }
 
-export interface StorefrontConnector<S = any, C = any> extends WebhookHandling<S, C> {
+/** The order as a storefront connector gets it back, with the opaque data it gave the hub. */
+export interface OrderRef {
+  sourceOrderId: string;
+  sourceOrderName: string;
+  sourceData: Record<string, unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every settings type
+export interface StorefrontConnector<S = any, C = any>
+  extends WebhookHandling<S, C>,
+    ConnectionLifecycle<S, C> {
   manifest: ConnectorManifest & { role: 'storefront' };
+  install?: { routes: InstallRoute[] };
   /** Tells the storefront a shipment left, with tracking; must be idempotent on `shipment.id`. */
   writeTracking(
     context: ConnectionContext<S, C>,
     input: {
-      order: { sourceOrderId: string; sourceOrderName: string };
-      shipment: { id: string; lines: { sourceLineId: string; sku: string; quantity: number }[]; tracking: Tracking };
+      order: OrderRef;
+      shipment: {
+        id: string;
+        lines: { sourceLineId: string; sku: string; quantity: number }[];
+        tracking: Tracking;
+      };
+      /** The id this shipment's write got last time, when tracking changes after the first write. */
+      previousExternalId: string | null;
     },
   ): Promise<{ externalId: string }>;
-  /** Sets absolute available quantities for the given SKUs. */
-  publishStock(context: ConnectionContext<S, C>, levels: { sku: string; available: number }[]): Promise<void>;
+  /**
+   * Sets absolute available quantities for the given SKUs. `idempotencyKey` stays the same when the
+   * same publication is retried (Shopify's `@idempotent`).
+   */
+  publishStock(
+    context: ConnectionContext<S, C>,
+    levels: { sku: string; available: number }[],
+    options: { idempotencyKey: string },
+  ): Promise<void>;
+  /** After routing: tell the storefront whether the hub takes the order (fulfillment-service mode). */
+  answerRouting?(
+    context: ConnectionContext<S, C>,
+    input: { order: OrderRef; outcome: 'accepted' | 'rejected'; reason: string | null },
+  ): Promise<void>;
+  /** After a requested cancellation: tell the storefront what the 3PL said. */
+  answerCancellation?(
+    context: ConnectionContext<S, C>,
+    input: { order: OrderRef; outcome: 'cancelled' | 'refused'; reason: string | null },
+  ): Promise<void>;
   /** Reconciliation: what changed since the cursor, whether or not a webhook told us. */
   pollSince(context: ConnectionContext<S, C>, cursor: string | null): Promise<PollResult>;
 }
@@ -124,8 +264,12 @@ export interface SubmittedShipment {
   data?: Record<string, unknown>;
 }
 
-export interface FulfillmentConnector<S = any, C = any> extends WebhookHandling<S, C> {
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every settings type
+export interface FulfillmentConnector<S = any, C = any>
+  extends WebhookHandling<S, C>,
+    ConnectionLifecycle<S, C> {
   manifest: ConnectorManifest & { role: 'fulfillment' };
+  install?: { routes: InstallRoute[] };
   /**
    * Creates the remote order. Must never create a second one for the same reference: use the
    * 3PL's idempotency, or look up by reference when the create is refused as a duplicate.

@@ -6,6 +6,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -36,8 +38,10 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  */
 export function createHttpClient(options: HttpClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  // Paths are joined to the base, keeping any prefix it has (`https://shop/wp-json/` + `wc/v3/orders`).
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   return async function request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const url = new URL(req.path, options.baseUrl);
+    const url = new URL(req.path.replace(/^\/+/, ''), base);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -52,12 +56,18 @@ export function createHttpClient(options: HttpClientOptions) {
           ...req.headers,
         },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(req.timeoutMs ?? timeoutMs),
       });
     } catch (error) {
-      throw new RetryableError('network_error', `${req.method} ${url.pathname} failed: ${(error as Error).message}`, {
-        url: url.origin + url.pathname,
-      }, null, { cause: error });
+      throw new RetryableError(
+        'network_error',
+        `${req.method} ${url.pathname} failed: ${(error as Error).message}`,
+        {
+          url: url.origin + url.pathname,
+        },
+        null,
+        { cause: error },
+      );
     }
     const text = await response.text();
     if (response.status === 429 || response.status >= 500) {
@@ -74,10 +84,16 @@ export function createHttpClient(options: HttpClientOptions) {
         body = JSON.parse(text);
       } catch (error) {
         // Hosting firewalls and proxies answer with HTML pages; that is a transient condition.
-        throw new RetryableError('non_json_response', `${req.method} ${url.pathname} answered non-JSON`, {
-          status: response.status,
-          body: text.slice(0, 200),
-        }, null, { cause: error });
+        throw new RetryableError(
+          'non_json_response',
+          `${req.method} ${url.pathname} answered non-JSON`,
+          {
+            status: response.status,
+            body: text.slice(0, 200),
+          },
+          null,
+          { cause: error },
+        );
       }
     }
     return { status: response.status, headers: response.headers, body: body as T };

@@ -1,5 +1,5 @@
+export { decimalToMinor, minorToDecimal } from '../domain/money.ts';
 export * from './contracts.ts';
 export * from './errors.ts';
 export * from './http-client.ts';
 export * from './signature.ts';
-export { decimalToMinor, minorToDecimal } from '../domain/money.ts';

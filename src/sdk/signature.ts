@@ -1,6 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function hmacSha256(secret: string | Buffer, payload: Buffer | string, encoding: 'hex' | 'base64'): string {
+export function hmacSha256(
+  secret: string | Buffer,
+  payload: Buffer | string,
+  encoding: 'hex' | 'base64',
+): string {
   return createHmac('sha256', secret).update(payload).digest(encoding);
 }
 
@@ -13,7 +17,10 @@ export function signaturesEqual(expected: string, received: string): boolean {
 }
 
 /** The one header value of a name, whether the platform sent it once or several times. */
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | null {
   const value = headers[name.toLowerCase()];
   if (Array.isArray(value)) return value[0] ?? null;
   return value ?? null;

@@ -17,7 +17,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-test-'));
   const engine = process.env.HUB_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
   if (engine === 'pglite') {
-    return { engine, databaseUrl: null, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      engine,
+      databaseUrl: null,
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('HUB_TEST_ENGINE=postgres needs TEST_DATABASE_URL');

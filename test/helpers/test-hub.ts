@@ -15,7 +15,10 @@ export const TEST_API_TOKEN = 'test-token-0123456789abcdefghij';
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** The environment a test hub runs with: fast polling and retries, quiet logs. */
-export function testEnv(database: TestDatabase, overrides: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  database: TestDatabase,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     PORT: '0',
@@ -75,8 +78,17 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const secret = () => randomBytes(18).toString('base64url');
   const storefrontSecrets = { apiKey: secret(), webhookSecret: secret() };
   const threePlSecrets = { apiKey: secret(), webhookSecret: secret() };
-  const storefront = createStorefrontSimulator({ ...storefrontSecrets, webhookRetryDelayMs: 200, ...options.storefront });
-  const threePl = createThreePlSimulator({ ...threePlSecrets, shipDelayMs: 500, webhookRetryDelayMs: 200, ...options.threePl });
+  const storefront = createStorefrontSimulator({
+    ...storefrontSecrets,
+    webhookRetryDelayMs: 200,
+    ...options.storefront,
+  });
+  const threePl = createThreePlSimulator({
+    ...threePlSecrets,
+    shipDelayMs: 500,
+    webhookRetryDelayMs: 200,
+    ...options.threePl,
+  });
   const storefrontUrl = await storefront.listen(0);
   const threePlUrl = await threePl.listen(0);
 
@@ -97,7 +109,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     defaultFulfillment: true,
   });
   if (storefrontConnection.status !== 201 || threePlConnection.status !== 201) {
-    throw new Error(`could not connect the sandbox: ${JSON.stringify([storefrontConnection, threePlConnection])}`);
+    throw new Error(
+      `could not connect the sandbox: ${JSON.stringify([storefrontConnection, threePlConnection])}`,
+    );
   }
   storefront.setWebhookUrl(storefrontConnection.body.webhookUrl);
   threePl.setWebhookUrl(threePlConnection.body.webhookUrl);
@@ -123,7 +137,11 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
 }
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last value seen. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -136,7 +154,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+  throw new Error(
+    `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+  );
 }
 
 /** The hub's order for a storefront order id, as the API shows it. */
@@ -147,7 +167,12 @@ export async function findOrder(hub: TestHub, sourceOrderId: string): Promise<an
   return (await hub.api('GET', `/api/orders/${summary.id}`)).body;
 }
 
-export async function waitForOrderStatus(hub: TestHub, sourceOrderId: string, status: string, timeoutMs = 30_000) {
+export async function waitForOrderStatus(
+  hub: TestHub,
+  sourceOrderId: string,
+  status: string,
+  timeoutMs = 30_000,
+) {
   return waitFor(
     async () => {
       const order = await findOrder(hub, sourceOrderId);

@@ -19,7 +19,10 @@ const connectionSchema = {
   },
 } as const;
 
-export async function connectionRoutes(app: FastifyInstance, { hub, publicUrl }: { hub: Hub; publicUrl: () => string }) {
+export async function connectionRoutes(
+  app: FastifyInstance,
+  { hub, publicUrl }: { hub: Hub; publicUrl: () => string },
+) {
   // Credentials are write-only: no response ever carries them.
   const view = (row: Connection) => ({
     id: row.id,
@@ -39,8 +42,14 @@ export async function connectionRoutes(app: FastifyInstance, { hub, publicUrl }:
       schema: {
         summary: 'List connections (storefronts and 3PLs)',
         tags: ['connections'],
-        querystring: { type: 'object', additionalProperties: false, properties: { merchantId: { type: 'string', format: 'uuid' } } },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: connectionSchema } } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { merchantId: { type: 'string', format: 'uuid' } },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: connectionSchema } } },
+        },
       },
     },
     async (request) => {
@@ -78,7 +87,13 @@ export async function connectionRoutes(app: FastifyInstance, { hub, publicUrl }:
             defaultFulfillment: { type: 'boolean' },
           },
         },
-        response: { 201: connectionSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: {
+          201: connectionSchema,
+          400: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+          422: errorSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -122,7 +137,13 @@ export async function connectionRoutes(app: FastifyInstance, { hub, publicUrl }:
     },
     async () => {
       const rows = await hub.db.selectFrom('merchants').selectAll().orderBy('created_at').execute();
-      return { items: rows.map((m) => ({ id: m.id, name: m.name, defaultFulfillmentConnectionId: m.default_fulfillment_connection_id })) };
+      return {
+        items: rows.map((m) => ({
+          id: m.id,
+          name: m.name,
+          defaultFulfillmentConnectionId: m.default_fulfillment_connection_id,
+        })),
+      };
     },
   );
 
@@ -138,11 +159,18 @@ export async function connectionRoutes(app: FastifyInstance, { hub, publicUrl }:
           required: ['name'],
           properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } }, 400: errorSchema },
+        response: {
+          201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+          400: errorSchema,
+        },
       },
     },
     async (request, reply) => {
-      const row = await hub.db.insertInto('merchants').values({ name: request.body.name }).returning(['id', 'name']).executeTakeFirstOrThrow();
+      const row = await hub.db
+        .insertInto('merchants')
+        .values({ name: request.body.name })
+        .returning(['id', 'name'])
+        .executeTakeFirstOrThrow();
       return reply.status(201).send(row);
     },
   );

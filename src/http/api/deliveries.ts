@@ -58,7 +58,15 @@ function summary(row: NonNullable<DeliveryRow>) {
 
 export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
   app.get<{
-    Querystring: { status?: string; connector?: string; connectionId?: string; since?: string; until?: string; limit: number; cursor?: string };
+    Querystring: {
+      status?: string;
+      connector?: string;
+      connectionId?: string;
+      since?: string;
+      until?: string;
+      limit: number;
+      cursor?: string;
+    };
   }>(
     '/api/deliveries',
     {
@@ -78,7 +86,10 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: deliverySummary }, nextCursor: nullableString } },
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: deliverySummary }, nextCursor: nullableString },
+          },
           400: errorSchema,
         },
       },
@@ -99,13 +110,19 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       if (until) query = query.where('received_at', '<', new Date(until));
       if (after) {
         query = query.where((eb) =>
-          eb.or([eb('received_at', '<', after.at), eb.and([eb('received_at', '=', after.at), eb('id', '<', after.id)])]),
+          eb.or([
+            eb('received_at', '<', after.at),
+            eb.and([eb('received_at', '=', after.at), eb('id', '<', after.id)]),
+          ]),
         );
       }
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null };
+      return {
+        items: page.map(summary),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+      };
     },
   );
 
@@ -166,15 +183,27 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       if (!row.body || !row.connection_id || row.status === 'rejected' || row.status === 'duplicate') {
         return reply.status(409).send({
           error: 'not_replayable',
-          message: row.status === 'duplicate' ? 'replay the original delivery instead' : 'this delivery was not accepted, so there is nothing to replay',
+          message:
+            row.status === 'duplicate'
+              ? 'replay the original delivery instead'
+              : 'this delivery was not accepted, so there is nothing to replay',
         });
       }
       await hub.db.transaction().execute(async (trx) => {
-        await trx.updateTable('deliveries').set({ status: 'received', last_error: null }).where('id', '=', row.id).execute();
-        await enqueue(hub.boss, 'apply-delivery', { deliveryId: row.id }, {
-          serialKey: `${row.connection_id}:${row.serial_key ?? row.id}`,
-          trx,
-        });
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'received', last_error: null })
+          .where('id', '=', row.id)
+          .execute();
+        await enqueue(
+          hub.boss,
+          'apply-delivery',
+          { deliveryId: row.id },
+          {
+            serialKey: `${row.connection_id}:${row.serial_key ?? row.id}`,
+            trx,
+          },
+        );
       });
       request.log.info({ deliveryId: row.id }, 'delivery replay requested');
       return reply.status(202).send({ deliveryId: row.id, status: 'received' });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { ORDER_STATES } from '../../domain/order-state.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
 import { errorSchema } from '../errors.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
-import { ORDER_STATES } from '../../domain/order-state.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -139,7 +139,10 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: orderSummary }, nextCursor: nullableString } },
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: orderSummary }, nextCursor: nullableString },
+          },
           400: errorSchema,
         },
       },
@@ -147,18 +150,29 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
     async (request) => {
       const { status, merchantId, limit, cursor } = request.query;
       const after = decodeCursor(cursor);
-      let query = hub.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+      let query = hub.db
+        .selectFrom('orders')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
       if (status) query = query.where('status', '=', status);
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
       if (after) {
         query = query.where((eb) =>
-          eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]),
+          eb.or([
+            eb('created_at', '<', after.at),
+            eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
+          ]),
         );
       }
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(summary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+      return {
+        items: page.map(summary),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+      };
     },
   );
 
@@ -173,18 +187,37 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       },
     },
     async (request, reply) => {
-      const order = await hub.db.selectFrom('orders').selectAll().where('id', '=', request.params.id).executeTakeFirst();
+      const order = await hub.db
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
       const [lines, shipments, shipmentLines, events] = await Promise.all([
-        hub.db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('source_line_id').execute(),
-        hub.db.selectFrom('shipments').selectAll().where('order_id', '=', order.id).orderBy('created_at').execute(),
+        hub.db
+          .selectFrom('order_lines')
+          .selectAll()
+          .where('order_id', '=', order.id)
+          .orderBy('source_line_id')
+          .execute(),
+        hub.db
+          .selectFrom('shipments')
+          .selectAll()
+          .where('order_id', '=', order.id)
+          .orderBy('created_at')
+          .execute(),
         hub.db
           .selectFrom('shipment_lines')
           .innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id')
           .select(['shipment_lines.shipment_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
           .where('shipments.order_id', '=', order.id)
           .execute(),
-        hub.db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
+        hub.db
+          .selectFrom('order_events')
+          .selectAll()
+          .where('order_id', '=', order.id)
+          .orderBy('id')
+          .execute(),
       ]);
       return {
         ...summary(order),
@@ -209,10 +242,15 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           status: s.status,
           statusReason: s.status_reason,
           externalId: s.external_id,
-          tracking: s.tracking_number ? { carrier: s.carrier, number: s.tracking_number, url: s.tracking_url } : null,
-          trackingWrittenBack: s.tracking_written_number !== null && s.tracking_written_number === s.tracking_number,
+          tracking: s.tracking_number
+            ? { carrier: s.carrier, number: s.tracking_number, url: s.tracking_url }
+            : null,
+          trackingWrittenBack:
+            s.tracking_written_number !== null && s.tracking_written_number === s.tracking_number,
           shippedAt: s.shipped_at ? s.shipped_at.toISOString() : null,
-          lines: shipmentLines.filter((l) => l.shipment_id === s.id).map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          lines: shipmentLines
+            .filter((l) => l.shipment_id === s.id)
+            .map((l) => ({ sku: l.sku, quantity: l.quantity })),
         })),
         timeline: events.map((e) => ({ type: e.type, at: e.created_at.toISOString(), detail: e.detail })),
       };
@@ -230,7 +268,11 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       },
     },
     async (request, reply) => {
-      const order = await hub.db.selectFrom('orders').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      const order = await hub.db
+        .selectFrom('orders')
+        .select('id')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
       await enqueue(hub.boss, 'advance-order', { orderId: order.id }, { serialKey: order.id });
       return reply.status(202).send({ orderId: order.id });

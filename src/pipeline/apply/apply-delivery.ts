@@ -10,11 +10,15 @@ const APPLIED = new Set(['processed', 'duplicate', 'rejected', 'ignored']);
 export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
   return {
     async run({ deliveryId }, { log }) {
-      const delivery = await hub.db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+      const delivery = await hub.db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('id', '=', deliveryId)
+        .executeTakeFirst();
       if (!delivery || APPLIED.has(delivery.status) || !delivery.connection_id || !delivery.body) return;
       const source = await hub.connections.get(delivery.connection_id);
-      if (!source || source.row.status !== 'active') {
-        await finish(hub, deliveryId, 'ignored', 'connection is no longer active');
+      if (!source) {
+        await finish(hub, deliveryId, 'ignored', 'connection no longer exists');
         return;
       }
       const rawBody = Buffer.from(delivery.body);
@@ -23,7 +27,10 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
         events = JSON.parse(rawBody.toString('utf8')) as CanonicalEvent[];
       } else {
         try {
-          events = source.connector.toEvents({ topic: delivery.topic ?? '', headers: delivery.headers, rawBody }, source.context);
+          events = await source.connector.toEvents(
+            { topic: delivery.topic ?? '', headers: delivery.headers, rawBody },
+            source.context,
+          );
         } catch (error) {
           if (error instanceof MalformedPayloadError) {
             await finish(hub, deliveryId, 'dead', `cannot map: ${error.message}`);
@@ -37,7 +44,10 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
       await finish(hub, deliveryId, 'processed', null);
     },
     async onFailure({ deliveryId }, error, { willRetry }) {
-      const message = error instanceof ConnectorError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error);
+      const message =
+        error instanceof ConnectorError
+          ? `${error.code}: ${error.message}`
+          : String((error as Error)?.message ?? error);
       await hub.db
         .updateTable('deliveries')
         .set((eb) => ({
@@ -52,7 +62,12 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
   };
 }
 
-async function finish(hub: Hub, deliveryId: string, status: 'processed' | 'ignored' | 'dead', error: string | null) {
+async function finish(
+  hub: Hub,
+  deliveryId: string,
+  status: 'processed' | 'ignored' | 'dead',
+  error: string | null,
+) {
   await hub.db
     .updateTable('deliveries')
     .set((eb) => ({ status, attempts: eb('attempts', '+', 1), last_error: error, processed_at: new Date() }))

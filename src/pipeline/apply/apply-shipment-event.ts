@@ -3,10 +3,10 @@ import { isShipmentForward } from '../../domain/order-state.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
+import { isUuid } from '../ingest.ts';
 import { enqueue } from '../jobs.ts';
 import { refreshOrderFromShipments } from '../route/order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
-import { isUuid } from '../ingest.ts';
 
 type ShipmentEvent = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
 
@@ -16,7 +16,11 @@ export type ShipmentEventOutcome = 'applied' | 'stale' | 'unknown_shipment';
  * A 3PL's word about one shipment. Applied only forward (a late "accepted" after "shipped" changes
  * nothing); a shipment that gains tracking is queued for write-back to the storefront.
  */
-export async function applyShipmentEvent(hub: Hub, source: LoadedConnection, event: ShipmentEvent): Promise<ShipmentEventOutcome> {
+export async function applyShipmentEvent(
+  hub: Hub,
+  source: LoadedConnection,
+  event: ShipmentEvent,
+): Promise<ShipmentEventOutcome> {
   return hub.db.transaction().execute(async (trx) => {
     const bound = await trx
       .selectFrom('external_ids')
@@ -54,7 +58,9 @@ export async function applyShipmentEvent(hub: Hub, source: LoadedConnection, eve
     const from = shipment.status as ShipmentState;
     const to = event.status as ShipmentState;
     const newerTracking =
-      event.tracking !== null && event.tracking.number !== shipment.tracking_number && (to === 'shipped' || from === 'shipped');
+      event.tracking !== null &&
+      event.tracking.number !== shipment.tracking_number &&
+      (to === 'shipped' || from === 'shipped');
     if (!isShipmentForward(from, to) && !newerTracking) {
       await recordOrderEvent(trx, {
         merchantId: shipment.merchant_id,
@@ -72,7 +78,11 @@ export async function applyShipmentEvent(hub: Hub, source: LoadedConnection, eve
         status_reason: event.reason,
         external_id: shipment.external_id ?? event.externalId,
         ...(event.tracking
-          ? { carrier: event.tracking.carrier, tracking_number: event.tracking.number, tracking_url: event.tracking.url }
+          ? {
+              carrier: event.tracking.carrier,
+              tracking_number: event.tracking.number,
+              tracking_url: event.tracking.url,
+            }
           : {}),
         ...(status === 'shipped' && !shipment.shipped_at ? { shipped_at: event.occurredAt } : {}),
         last_event_at: event.occurredAt,
@@ -93,7 +103,11 @@ export async function applyShipmentEvent(hub: Hub, source: LoadedConnection, eve
       },
     });
     const trackingNumber = event.tracking?.number ?? shipment.tracking_number;
-    if ((status === 'shipped' || status === 'delivered') && trackingNumber && trackingNumber !== shipment.tracking_written_number) {
+    if (
+      (status === 'shipped' || status === 'delivered') &&
+      trackingNumber &&
+      trackingNumber !== shipment.tracking_written_number
+    ) {
       await enqueue(hub.boss, 'write-tracking', { shipmentId: shipment.id }, { serialKey: shipment.id, trx });
     }
     await refreshOrderFromShipments(trx, shipment.order_id);

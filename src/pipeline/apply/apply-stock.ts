@@ -22,7 +22,11 @@ export async function storeStockLevels(
       .selectFrom('stock_levels')
       .select('sku')
       .where('connection_id', '=', connection.id)
-      .where('sku', 'in', levels.map((l) => l.sku))
+      .where(
+        'sku',
+        'in',
+        levels.map((l) => l.sku),
+      )
       .execute();
     const knownSkus = new Set(known.map((k) => k.sku));
     for (const sku of new Set(levels.map((l) => l.sku))) if (!knownSkus.has(sku)) newSkus.push(sku);
@@ -58,7 +62,12 @@ export async function storeStockLevels(
       .where('status', '=', 'active')
       .execute();
     for (const storefront of storefronts) {
-      await enqueue(hub.boss, 'publish-stock', { connectionId: storefront.id }, { serialKey: storefront.id, trx });
+      await enqueue(
+        hub.boss,
+        'publish-stock',
+        { connectionId: storefront.id },
+        { serialKey: storefront.id, trx },
+      );
     }
   });
   return newSkus;

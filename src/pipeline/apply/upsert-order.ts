@@ -30,6 +30,7 @@ export async function upsertOrder(
     note: input.note,
     test: input.test,
     placed_at: input.placedAt,
+    source_data: JSON.stringify(input.sourceData ?? {}),
   };
   const created = await trx
     .insertInto('orders')
@@ -50,7 +51,11 @@ export async function upsertOrder(
       merchantId: scope.merchantId,
       orderId: created.id,
       type: 'order.received',
-      detail: { via: scope.via, sourceUpdatedAt: input.sourceUpdatedAt, readyToFulfill: input.readyToFulfill },
+      detail: {
+        via: scope.via,
+        sourceUpdatedAt: input.sourceUpdatedAt,
+        readyToFulfill: input.readyToFulfill,
+      },
     });
     return { orderId: created.id, outcome: 'created' };
   }
@@ -89,7 +94,9 @@ export async function upsertOrder(
       cancelled: existing.cancelled || input.cancelled,
       updated_at: new Date(),
       // A held order is routed again after the storefront changed it (a fixed SKU, an address).
-      ...(reopen ? { status: 'received', status_reason: null, status_detail: null } : {}),
+      ...(reopen
+        ? { status: 'received', status_reason: null, status_detail: null, routing_answer: null }
+        : {}),
     })
     .where('id', '=', existing.id)
     .execute();
@@ -101,7 +108,12 @@ export async function upsertOrder(
     merchantId: scope.merchantId,
     orderId: existing.id,
     type: 'order.updated',
-    detail: { via: scope.via, sourceUpdatedAt: input.sourceUpdatedAt, reopened: reopen, linesReplaced: UNROUTED.has(existing.status) },
+    detail: {
+      via: scope.via,
+      sourceUpdatedAt: input.sourceUpdatedAt,
+      reopened: reopen,
+      linesReplaced: UNROUTED.has(existing.status),
+    },
   });
   return { orderId: existing.id, outcome: 'updated' };
 }
@@ -112,10 +124,11 @@ export async function flagOrderCancelled(
   scope: { merchantId: string; storefrontConnectionId: string; via: string },
   sourceOrderId: string,
   sourceUpdatedAt: string,
+  requested = false,
 ): Promise<string | null> {
   const order = await trx
     .updateTable('orders')
-    .set({ cancelled: true, updated_at: new Date() })
+    .set({ cancelled: true, cancellation_requested: requested, updated_at: new Date() })
     .where('storefront_connection_id', '=', scope.storefrontConnectionId)
     .where('source_order_id', '=', sourceOrderId)
     .returning('id')
@@ -125,12 +138,17 @@ export async function flagOrderCancelled(
     merchantId: scope.merchantId,
     orderId: order.id,
     type: 'order.cancel_requested',
-    detail: { via: scope.via, sourceUpdatedAt },
+    detail: { via: scope.via, sourceUpdatedAt, requested },
   });
   return order.id;
 }
 
-async function insertLines(trx: Transaction<Database>, merchantId: string, orderId: string, input: OrderInput) {
+async function insertLines(
+  trx: Transaction<Database>,
+  merchantId: string,
+  orderId: string,
+  input: OrderInput,
+) {
   if (input.lines.length === 0) return;
   await trx
     .insertInto('order_lines')

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Address } from '../../domain/order.ts';
 import { planRoute } from '../../routing/plan-route.ts';
-import type { FulfillmentConnector } from '../../sdk/contracts.ts';
+import type { FulfillmentConnector, StorefrontConnector } from '../../sdk/contracts.ts';
 import { NeedsHumanError } from '../../sdk/errors.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
@@ -24,10 +24,99 @@ export async function advanceOrder(hub: Hub, orderId: string): Promise<void> {
 
   if (order.cancelled) {
     if (!TERMINAL_FOR_CANCEL.has(order.status)) await cancelOrder(hub, orderId);
+    else if (order.cancellation_requested)
+      await answerCancellation(hub, orderId, 'refused', `the order is ${order.status}`);
     return;
   }
   if (order.status === 'received' && order.ready_to_fulfill) await routeOrder(hub, orderId);
   await submitPendingShipments(hub, orderId);
+  await answerRoutingOnce(hub, orderId);
+}
+
+async function storefrontOf(hub: Hub, orderId: string) {
+  const order = await hub.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  const storefront = await hub.connections.get(order.storefront_connection_id);
+  if (storefront?.row.status !== 'active') return null;
+  return {
+    order,
+    storefront,
+    connector: storefront.connector as StorefrontConnector,
+    ref: {
+      sourceOrderId: order.source_order_id,
+      sourceOrderName: order.source_order_name,
+      sourceData: order.source_data,
+    },
+  };
+}
+
+/**
+ * Tells the storefront, once, whether the hub takes the order (Shopify's fulfillment requests):
+ * accepted when every shipment is at a 3PL, rejected with the reason when the order is held.
+ * The answer is recorded after the call succeeds, so a crash in between asks again (connectors
+ * treat a repeated answer as done).
+ */
+async function answerRoutingOnce(hub: Hub, orderId: string): Promise<void> {
+  const found = await storefrontOf(hub, orderId);
+  if (!found?.connector.answerRouting || found.order.routing_answer) return;
+  const { order } = found;
+  let outcome: 'accepted' | 'rejected' | null = null;
+  if (order.status === 'on_hold') outcome = 'rejected';
+  else if (['submitted', 'accepted', 'partially_shipped', 'shipped', 'delivered'].includes(order.status)) {
+    const pending = await hub.db
+      .selectFrom('shipments')
+      .select('id')
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (!pending) outcome = 'accepted';
+  }
+  if (!outcome) return;
+  const reason = outcome === 'rejected' ? (order.status_reason ?? 'cannot be routed') : null;
+  await hub.connections.call(found.storefront, () =>
+    found.connector.answerRouting!(found.storefront.context, { order: found.ref, outcome: outcome!, reason }),
+  );
+  await hub.db.transaction().execute(async (trx) => {
+    await trx.updateTable('orders').set({ routing_answer: outcome }).where('id', '=', orderId).execute();
+    await recordOrderEvent(trx, {
+      merchantId: order.merchant_id,
+      orderId,
+      type: `routing.${outcome}`,
+      detail: reason ? { reason } : {},
+    });
+  });
+}
+
+async function answerCancellation(
+  hub: Hub,
+  orderId: string,
+  outcome: 'cancelled' | 'refused',
+  reason: string | null,
+) {
+  const found = await storefrontOf(hub, orderId);
+  if (found?.connector.answerCancellation) {
+    await hub.connections.call(found.storefront, () =>
+      found.connector.answerCancellation!(found.storefront.context, { order: found.ref, outcome, reason }),
+    );
+  }
+  await hub.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('orders')
+      .set({ cancellation_requested: false })
+      .where('id', '=', orderId)
+      .execute();
+    if (found) {
+      await recordOrderEvent(trx, {
+        merchantId: found.order.merchant_id,
+        orderId,
+        type: `cancellation.${outcome}`,
+        detail: reason ? { reason } : {},
+      });
+    }
+  });
 }
 
 async function routeOrder(hub: Hub, orderId: string): Promise<void> {
@@ -42,7 +131,12 @@ async function routeOrder(hub: Hub, orderId: string): Promise<void> {
   if (activeTarget) await ensureStockKnown(hub, activeTarget);
 
   await hub.db.transaction().execute(async (trx) => {
-    const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    const order = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (order.status !== 'received' || order.cancelled || !order.ready_to_fulfill) return;
     const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
     const stockedSkus = new Map<string, Set<string>>();
@@ -60,7 +154,12 @@ async function routeOrder(hub: Hub, orderId: string): Promise<void> {
       stockedSkus.set(activeTarget.row.id, new Set(known.map((k) => k.sku)));
     }
     const plan = planRoute(
-      lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, requiresShipping: l.requires_shipping })),
+      lines.map((l) => ({
+        lineId: l.id,
+        sku: l.sku,
+        quantity: l.quantity,
+        requiresShipping: l.requires_shipping,
+      })),
       { defaultFulfillmentConnectionId: activeTarget?.row.id ?? null, stockedSkus },
     );
     if (plan.kind === 'hold') {
@@ -95,7 +194,11 @@ async function routeOrder(hub: Hub, orderId: string): Promise<void> {
         merchantId: order.merchant_id,
         orderId: order.id,
         type: 'shipment.planned',
-        detail: { shipmentId: shipment.id, fulfillmentConnectionId: planned.fulfillmentConnectionId, lines: planned.lines.length },
+        detail: {
+          shipmentId: shipment.id,
+          fulfillmentConnectionId: planned.fulfillmentConnectionId,
+          lines: planned.lines.length,
+        },
       });
     }
     await moveOrderTo(trx, order, 'ready');
@@ -121,8 +224,13 @@ async function submitPendingShipments(hub: Hub, orderId: string): Promise<void> 
   for (const shipment of pending) {
     if (shipment.cancelled) return;
     const target = await hub.connections.get(shipment.fulfillment_connection_id);
-    if (!target || target.row.status !== 'active') {
-      await hold(hub, orderId, shipment.id, new NeedsHumanError('fulfillment_connection_inactive', 'the 3PL connection is not active'));
+    if (target?.row.status !== 'active') {
+      await hold(
+        hub,
+        orderId,
+        shipment.id,
+        new NeedsHumanError('fulfillment_connection_inactive', 'the 3PL connection is not active'),
+      );
       continue;
     }
     const lines = await hub.db
@@ -133,7 +241,12 @@ async function submitPendingShipments(hub: Hub, orderId: string): Promise<void> 
       .execute();
     const shipTo = shipment.shipping_address as Address | null;
     if (!shipTo) {
-      await hold(hub, orderId, shipment.id, new NeedsHumanError('missing_address', 'the order has no shipping address'));
+      await hold(
+        hub,
+        orderId,
+        shipment.id,
+        new NeedsHumanError('missing_address', 'the order has no shipping address'),
+      );
       continue;
     }
     const connector = target.connector as FulfillmentConnector;
@@ -199,7 +312,12 @@ async function recordSubmission(
       type: 'shipment.submitted',
       detail: { shipmentId, externalId: submitted.externalId, status: submitted.status },
     });
-    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    const order = await trx
+      .selectFrom('orders')
+      .select(['id', 'merchant_id', 'status'])
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (order.status === 'ready') await moveOrderTo(trx, order, 'submitted');
     if (submitted.status === 'accepted') await refreshOrderFromShipments(trx, orderId);
   });
@@ -213,8 +331,16 @@ async function hold(hub: Hub, orderId: string, shipmentId: string, error: NeedsH
       .where('id', '=', shipmentId)
       .where('status', '=', 'pending')
       .execute();
-    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
-    await moveOrderTo(trx, order, 'on_hold', { code: error.code, detail: { message: error.message, shipmentId, ...error.context } });
+    const order = await trx
+      .selectFrom('orders')
+      .select(['id', 'merchant_id', 'status'])
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await moveOrderTo(trx, order, 'on_hold', {
+      code: error.code,
+      detail: { message: error.message, shipmentId, ...error.context },
+    });
   });
 }
 
@@ -227,7 +353,10 @@ async function cancelOrder(hub: Hub, orderId: string): Promise<void> {
     .execute();
   const refused: { shipmentId: string; reason: string | null }[] = [];
   for (const shipment of shipments) {
-    let outcome: { outcome: 'cancelled' | 'refused'; reason: string | null } = { outcome: 'cancelled', reason: null };
+    let outcome: { outcome: 'cancelled' | 'refused'; reason: string | null } = {
+      outcome: 'cancelled',
+      reason: null,
+    };
     if (shipment.external_id) {
       const target = await hub.connections.get(shipment.fulfillment_connection_id);
       if (target) {
@@ -250,12 +379,38 @@ async function cancelOrder(hub: Hub, orderId: string): Promise<void> {
         .execute();
     }
   }
-  await hub.db.transaction().execute(async (trx: Transaction<Database>) => {
-    const order = await trx.selectFrom('orders').select(['id', 'merchant_id', 'status']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+  const requested = await hub.db.transaction().execute(async (trx: Transaction<Database>) => {
+    const order = await trx
+      .selectFrom('orders')
+      .select(['id', 'merchant_id', 'status', 'cancellation_requested'])
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (refused.length === 0) {
       await moveOrderTo(trx, order, 'cancelled');
     } else {
-      await recordOrderEvent(trx, { merchantId: order.merchant_id, orderId, type: 'order.cancel_refused', detail: { refused } });
+      // The 3PL is already past the point of no return: the order goes on and ships.
+      await trx.updateTable('orders').set({ cancelled: false }).where('id', '=', orderId).execute();
+      await recordOrderEvent(trx, {
+        merchantId: order.merchant_id,
+        orderId,
+        type: 'order.cancel_refused',
+        detail: { refused },
+      });
     }
+    return order.cancellation_requested;
   });
+  if (requested) {
+    await answerCancellation(
+      hub,
+      orderId,
+      refused.length === 0 ? 'cancelled' : 'refused',
+      refused.length === 0
+        ? null
+        : refused
+            .map((r) => r.reason)
+            .filter(Boolean)
+            .join('; ') || 'the 3PL can no longer cancel',
+    );
+  }
 }

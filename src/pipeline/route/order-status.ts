@@ -51,7 +51,11 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .where('id', '=', orderId)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  const shipments = await trx.selectFrom('shipments').select('status').where('order_id', '=', orderId).execute();
+  const shipments = await trx
+    .selectFrom('shipments')
+    .select('status')
+    .where('order_id', '=', orderId)
+    .execute();
   const derived = deriveOrderStateFromShipments(shipments.map((s) => s.status as ShipmentState));
   if (!derived || derived === order.status) return;
   await moveOrderTo(trx, order, derived, derived === 'exception' ? { code: 'shipment_exception' } : {});

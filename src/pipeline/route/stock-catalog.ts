@@ -1,7 +1,7 @@
 import type { FulfillmentConnector } from '../../sdk/contracts.ts';
+import { storeStockLevels } from '../apply/apply-stock.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
-import { storeStockLevels } from '../apply/apply-stock.ts';
 
 /**
  * Routing needs to know which SKUs a 3PL holds. Until its first stock event arrives, ask it once,

@@ -23,6 +23,8 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
           'shipments.tracking_number',
           'shipments.tracking_url',
           'shipments.tracking_written_number',
+          'shipments.tracking_external_id',
+          'orders.source_data',
           'orders.storefront_connection_id',
           'orders.source_order_id',
           'orders.source_order_name',
@@ -31,7 +33,7 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
         .executeTakeFirst();
       if (!shipment?.tracking_number || shipment.tracking_written_number === shipment.tracking_number) return;
       const storefront = await hub.connections.get(shipment.storefront_connection_id);
-      if (!storefront || storefront.row.status !== 'active') return;
+      if (storefront?.row.status !== 'active') return;
       const lines = await hub.db
         .selectFrom('shipment_lines')
         .innerJoin('order_lines', 'order_lines.id', 'shipment_lines.order_line_id')
@@ -39,21 +41,34 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
         .where('shipment_lines.shipment_id', '=', shipmentId)
         .execute();
       const connector = storefront.connector as StorefrontConnector;
-      const tracking = { carrier: shipment.carrier, number: shipment.tracking_number, url: shipment.tracking_url };
+      const tracking = {
+        carrier: shipment.carrier,
+        number: shipment.tracking_number,
+        url: shipment.tracking_url,
+      };
       const written = await hub.connections.call(storefront, () =>
         connector.writeTracking(storefront.context, {
-          order: { sourceOrderId: shipment.source_order_id, sourceOrderName: shipment.source_order_name },
+          order: {
+            sourceOrderId: shipment.source_order_id,
+            sourceOrderName: shipment.source_order_name,
+            sourceData: shipment.source_data,
+          },
           shipment: {
             id: shipment.id,
             lines: lines.map((l) => ({ sourceLineId: l.source_line_id, sku: l.sku, quantity: l.quantity })),
             tracking,
           },
+          previousExternalId: shipment.tracking_external_id,
         }),
       );
       await hub.db.transaction().execute(async (trx) => {
         await trx
           .updateTable('shipments')
-          .set({ tracking_written_number: tracking.number, tracking_external_id: written.externalId, updated_at: new Date() })
+          .set({
+            tracking_written_number: tracking.number,
+            tracking_external_id: written.externalId,
+            updated_at: new Date(),
+          })
           .where('id', '=', shipmentId)
           .execute();
         await trx
@@ -77,7 +92,11 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
     },
     async onFailure({ shipmentId }, error, { willRetry }) {
       if (willRetry) return;
-      const shipment = await hub.db.selectFrom('shipments').select(['merchant_id', 'order_id']).where('id', '=', shipmentId).executeTakeFirst();
+      const shipment = await hub.db
+        .selectFrom('shipments')
+        .select(['merchant_id', 'order_id'])
+        .where('id', '=', shipmentId)
+        .executeTakeFirst();
       if (!shipment) return;
       await recordOrderEvent(hub.db, {
         merchantId: shipment.merchant_id,
