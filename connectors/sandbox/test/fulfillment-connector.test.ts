@@ -81,7 +81,7 @@ describe('sandbox 3PL: webhooks', () => {
     });
   });
 
-  it('serializes shipment events per shipment and stock events together', () => {
+  it('serializes shipment events per shipment and stock events together', async () => {
     expect(
       connector.parseWebhook(signedRequest('shipment.shipped', shippedBody, { eventId: 'evt-9' }), offline),
     ).toEqual({
@@ -107,9 +107,9 @@ describe('sandbox 3PL: webhooks', () => {
     expect(() => connector.parseWebhook(request, offline)).toThrow(MalformedPayloadError);
   });
 
-  it('maps shipment and stock events', () => {
+  it('maps shipment and stock events', async () => {
     const shipped = signedRequest('shipment.shipped', shippedBody);
-    expect(connector.toEvents({ topic: 'shipment.shipped', ...shipped }, offline)).toEqual([
+    expect(await connector.toEvents({ topic: 'shipment.shipped', ...shipped }, offline)).toEqual([
       {
         type: 'shipment.updated',
         reference: 'shp_0007',
@@ -121,7 +121,7 @@ describe('sandbox 3PL: webhooks', () => {
       },
     ]);
     const stock = signedRequest('stock.changed', stockBody);
-    expect(connector.toEvents({ topic: 'stock.changed', ...stock }, offline)).toEqual([
+    expect(await connector.toEvents({ topic: 'stock.changed', ...stock }, offline)).toEqual([
       {
         type: 'stock.changed',
         levels: [{ sku: 'SBX-MUG', location: 'SBX-WH-1', available: 7 }],

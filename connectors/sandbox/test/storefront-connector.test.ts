@@ -94,8 +94,8 @@ describe('sandbox storefront: parseWebhook and toEvents', () => {
     );
   });
 
-  it('maps orders/create to an upserted order', () => {
-    const events = connector.toEvents(
+  it('maps orders/create to an upserted order', async () => {
+    const events = await connector.toEvents(
       { topic: 'orders/create', ...signedRequest('orders/create', body) },
       offline,
     );
@@ -106,8 +106,8 @@ describe('sandbox storefront: parseWebhook and toEvents', () => {
     });
   });
 
-  it('maps orders/cancelled to a cancellation at the order’s update time', () => {
-    const events = connector.toEvents(
+  it('maps orders/cancelled to a cancellation at the order’s update time', async () => {
+    const events = await connector.toEvents(
       { topic: 'orders/cancelled', ...signedRequest('orders/cancelled', body) },
       offline,
     );
@@ -120,10 +120,10 @@ describe('sandbox storefront: parseWebhook and toEvents', () => {
     ]);
   });
 
-  it('throws MalformedPayloadError in toEvents for a stored topic it does not handle', () => {
-    expect(() =>
+  it('throws MalformedPayloadError in toEvents for a stored topic it does not handle', async () => {
+    await expect(async () =>
       connector.toEvents({ topic: 'orders/paid', ...signedRequest('orders/paid', body) }, offline),
-    ).toThrow(MalformedPayloadError);
+    ).rejects.toThrow(MalformedPayloadError);
   });
 });
 
@@ -168,7 +168,7 @@ describe('sandbox storefront against the simulator', () => {
     expect(connector.verifyWebhook(delivery, context)).toEqual({ ok: true });
     const parsed = connector.parseWebhook(delivery, context);
     expect(parsed.serialKey).toBe(`order:${placed.id}`);
-    const [event] = connector.toEvents({ topic: parsed.topic, ...delivery }, context);
+    const [event] = await connector.toEvents({ topic: parsed.topic, ...delivery }, context);
     expect(event).toMatchObject({
       type: 'order.upserted',
       order: {
@@ -199,7 +199,8 @@ describe('sandbox storefront against the simulator', () => {
   it('writes tracking once however often it is called with the same shipment', async () => {
     const order = storefront.placeOrder({ lines: [{ sku: 'SBX-CAP', quantity: 1 }] });
     const input = {
-      order: { sourceOrderId: order.id, sourceOrderName: order.name },
+      order: { sourceOrderId: order.id, sourceOrderName: order.name, sourceData: {} },
+      previousExternalId: null,
       shipment: {
         id: 'shp_0001',
         lines: [{ sourceLineId: order.line_items[0]!.id, sku: 'SBX-CAP', quantity: 1 }],
@@ -225,14 +226,16 @@ describe('sandbox storefront against the simulator', () => {
   it('asks a human when the order is unknown or the tracking is refused', async () => {
     const tracking = { carrier: 'DHL', number: 'JJD1', url: null };
     const unknown = connector.writeTracking(sandboxContext(baseUrl), {
-      order: { sourceOrderId: '7001999999999999999', sourceOrderName: '#9999' },
+      order: { sourceOrderId: '7001999999999999999', sourceOrderName: '#9999', sourceData: {} },
+      previousExternalId: null,
       shipment: { id: 'shp_x', lines: [{ sourceLineId: '1', sku: 'SBX-MUG', quantity: 1 }], tracking },
     });
     await expect(unknown).rejects.toMatchObject({ name: 'NeedsHumanError', code: 'order_not_found' });
 
     const order = storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
     const tooMany = connector.writeTracking(sandboxContext(baseUrl), {
-      order: { sourceOrderId: order.id, sourceOrderName: order.name },
+      order: { sourceOrderId: order.id, sourceOrderName: order.name, sourceData: {} },
+      previousExternalId: null,
       shipment: {
         id: 'shp_y',
         lines: [{ sourceLineId: order.line_items[0]!.id, sku: 'SBX-MUG', quantity: 5 }],
@@ -246,17 +249,23 @@ describe('sandbox storefront against the simulator', () => {
 
   it('reports a wrong API key as a credentials problem', async () => {
     const wrongKey = sandboxContext(baseUrl, { apiKey: 'nope' });
-    await expect(connector.publishStock(wrongKey, [{ sku: 'SBX-MUG', available: 1 }])).rejects.toMatchObject({
+    await expect(
+      connector.publishStock(wrongKey, [{ sku: 'SBX-MUG', available: 1 }], { idempotencyKey: 'k1' }),
+    ).rejects.toMatchObject({
       name: 'NeedsHumanError',
       code: 'credentials_rejected',
     });
   });
 
   it('publishes stock levels', async () => {
-    await connector.publishStock(sandboxContext(baseUrl), [
-      { sku: 'SBX-MUG', available: 42 },
-      { sku: 'SBX-CAP', available: 0 },
-    ]);
+    await connector.publishStock(
+      sandboxContext(baseUrl),
+      [
+        { sku: 'SBX-MUG', available: 42 },
+        { sku: 'SBX-CAP', available: 0 },
+      ],
+      { idempotencyKey: 'k2' },
+    );
     expect(storefront.inventory()).toMatchObject({ 'SBX-MUG': 42, 'SBX-CAP': 0 });
   });
 
@@ -315,7 +324,8 @@ describe('sandbox storefront against a misbehaving API', () => {
 
   it('treats a 5xx as retryable', async () => {
     const write = connector.writeTracking(sandboxContext(baseUrl), {
-      order: { sourceOrderId: '1', sourceOrderName: '#1' },
+      order: { sourceOrderId: '1', sourceOrderName: '#1', sourceData: {} },
+      previousExternalId: null,
       shipment: { id: 's', lines: [], tracking: { carrier: null, number: 'n', url: null } },
     });
     await expect(write).rejects.toBeInstanceOf(RetryableError);

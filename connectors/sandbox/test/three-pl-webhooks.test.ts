@@ -57,7 +57,7 @@ describe('sandbox 3PL webhooks, end to end', () => {
 
     const shipment = threePl.ordersByReference('shp_e2e')[0]?.shipment;
     expect(shipment?.tracking_number).toMatch(/^1ZSBX/);
-    expect(sandbox3pl.toEvents({ topic: parsed.topic, ...delivery }, context)).toEqual([
+    expect(await sandbox3pl.toEvents({ topic: parsed.topic, ...delivery }, context)).toEqual([
       {
         type: 'shipment.updated',
         reference: 'shp_e2e',
@@ -74,7 +74,7 @@ describe('sandbox 3PL webhooks, end to end', () => {
     await submit('shp_stock');
     const delivery = await receiver.waitFor((d) => topicOf(d) === 'stock.changed');
     expect(sandbox3pl.verifyWebhook(delivery, context)).toEqual({ ok: true });
-    const [event] = sandbox3pl.toEvents({ topic: 'stock.changed', ...delivery }, context);
+    const [event] = await sandbox3pl.toEvents({ topic: 'stock.changed', ...delivery }, context);
     expect(event).toMatchObject({
       type: 'stock.changed',
       levels: [
@@ -89,7 +89,7 @@ describe('sandbox 3PL webhooks, end to end', () => {
     threePl.shipNow(externalId);
     threePl.deliverNow(externalId);
     const delivery = await receiver.waitFor((d) => topicOf(d) === 'shipment.delivered');
-    const [event] = sandbox3pl.toEvents({ topic: 'shipment.delivered', ...delivery }, context);
+    const [event] = await sandbox3pl.toEvents({ topic: 'shipment.delivered', ...delivery }, context);
     expect(event).toMatchObject({
       type: 'shipment.updated',
       reference: 'shp_delivered',

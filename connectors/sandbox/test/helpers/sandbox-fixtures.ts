@@ -1,7 +1,7 @@
 /** Connection contexts and signed requests for the sandbox connector tests. */
 import { createHmac } from 'node:crypto';
-import { pino } from 'pino';
 import type { InboundRequest } from '../../../../src/sdk/index.ts';
+import { createTestContext } from '../../../../src/sdk/testing.ts';
 import type { SandboxContext, SandboxCredentials } from '../../sandbox-connection.ts';
 
 export const API_KEY = 'sbx_test_key';
@@ -11,14 +11,11 @@ export function sandboxContext(
   baseUrl: string,
   credentials: Partial<SandboxCredentials> = {},
 ): SandboxContext {
-  return {
-    connectionId: '00000000-0000-4000-8000-000000000001',
-    merchantId: '00000000-0000-4000-8000-000000000002',
+  return createTestContext({
     externalAccount: 'sandbox',
     settings: { baseUrl },
     credentials: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, ...credentials },
-    log: pino({ level: 'silent' }),
-  };
+  });
 }
 
 /** Computed here, independently of the code under test, so a signing mistake there shows up. */
