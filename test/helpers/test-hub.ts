@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connectors } from '../../connectors/registry.ts';
 import {
   createStorefrontSimulator,
   createThreePlSimulator,
@@ -8,6 +9,7 @@ import {
   type ThreePlSimulatorOptions,
 } from '../../connectors/sandbox/index.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { StorefrontConnector } from '../../src/sdk/contracts.ts';
 import { type RunningHub, startHub } from '../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -54,6 +56,8 @@ export interface TestHub {
 
 export interface TestHubOptions {
   env?: Record<string, string>;
+  /** Replaces the sandbox storefront connector (a wrapper that records the hub's calls, say). */
+  storefrontConnector?: StorefrontConnector;
   storefront?: Partial<StorefrontSimulatorOptions>;
   threePl?: Partial<ThreePlSimulatorOptions>;
 }
@@ -61,7 +65,10 @@ export interface TestHubOptions {
 /** A hub on a throwaway database, with a sandbox storefront and 3PL connected over real HTTP. */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
-  const running = await startHub(loadConfig(testEnv(database, options.env)));
+  const running = await startHub(
+    loadConfig(testEnv(database, options.env)),
+    options.storefrontConnector ? { connectors: [...connectors, options.storefrontConnector] } : {},
+  );
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {
       method,
@@ -95,7 +102,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const merchant = await api<{ id: string }>('POST', '/api/merchants', { name: 'Test merchant' });
   const storefrontConnection = await api<{ id: string; webhookUrl: string }>('POST', '/api/connections', {
     merchantId: merchant.body.id,
-    connector: 'sandbox-storefront',
+    connector: options.storefrontConnector?.manifest.name ?? 'sandbox-storefront',
     externalAccount: `storefront-${secret()}`,
     settings: { baseUrl: storefrontUrl },
     credentials: storefrontSecrets,
