@@ -20,6 +20,8 @@ export default defineConfig({
         test: {
           name: 'e2e-pglite',
           include: ['test/**/*.test.ts', 'connectors/**/*.e2e.test.ts'],
+          // Tests of several processes sharing one server; PGlite is embedded in one process.
+          exclude: ['test/postgres/**', '**/node_modules/**'],
           env: { HUB_TEST_ENGINE: 'pglite' },
           testTimeout: 90_000,
           hookTimeout: 90_000,
