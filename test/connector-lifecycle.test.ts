@@ -290,6 +290,13 @@ describe('the hub honours the optional parts of the connector SDK', () => {
       'test/customer_data_request',
       JSON.stringify({ email: 'zoe@example.com', sourceCustomerId: null, sourceOrderIds: [] }),
     );
+    // The report is made before the erasure is asked for, as the platform sends them days apart.
+    await waitFor(
+      async () =>
+        (await hub.running.hub.db.selectFrom('privacy_requests').select('id').executeTakeFirst()) !==
+        undefined,
+      'the data request to be recorded',
+    );
     await post(
       'test/customer_redact',
       JSON.stringify({ email: 'ZOE@example.com', sourceCustomerId: null, sourceOrderIds: [] }),
