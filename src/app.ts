@@ -9,6 +9,7 @@ import { orderRoutes } from './http/api/orders.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { installRoutes } from './http/install.ts';
+import { metricsRoutes } from './http/metrics.ts';
 import { webhookRoutes } from './http/webhooks.ts';
 import type { Hub } from './pipeline/hub.ts';
 
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { hub });
+  await app.register(metricsRoutes, { metrics: hub.metrics });
   await app.register(webhookRoutes, { hub });
   await app.register(installRoutes, { hub });
   await app.register(async (api) => {

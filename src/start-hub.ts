@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { type HubDatabase, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
 import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
@@ -64,8 +65,15 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
 
   const registry = createRegistry(options.connectors ?? registeredConnectors);
-  const connections = new ConnectionStore(database.db, registry, createSecretBox(encryptionKey), log);
-  const hub: Hub = { config, db: database.db, boss, registry, connections, log };
+  const metrics = createMetrics(database.db);
+  const connections = new ConnectionStore(
+    database.db,
+    registry,
+    createSecretBox(encryptionKey),
+    log,
+    metrics,
+  );
+  const hub: Hub = { config, db: database.db, boss, registry, connections, log, metrics };
 
   let publicUrl = config.publicUrl ?? '';
   const app = await buildApp({ hub, apiToken, publicUrl: () => publicUrl });
@@ -74,7 +82,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   if (!publicUrl) publicUrl = url;
   connections.publicUrl = publicUrl;
 
-  if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log);
+  if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics);
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

@@ -263,6 +263,18 @@ describe('the order pipeline over HTTP', () => {
     await waitForOrderStatus(hub, placed.id, 'shipped');
   });
 
+  it('exposes Prometheus metrics for ops', async () => {
+    const response = await fetch(`${hub.running.url}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/hub_orders\{status="shipped"\} [1-9]/);
+    expect(text).toMatch(
+      /hub_webhook_deliveries_total\{connector="sandbox-storefront",outcome="rejected",reason="bad_signature"\} [1-9]/,
+    );
+    expect(text).toMatch(/hub_outbound_calls_total\{connector="sandbox-3pl",outcome="needs_human"\} [1-9]/);
+    expect(text).toContain('hub_jobs_oldest_pending_seconds');
+  });
+
   it('requires the API token', async () => {
     const response = await fetch(`${hub.running.url}/api/orders`);
     expect(response.status).toBe(401);

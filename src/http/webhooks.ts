@@ -47,6 +47,11 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
         reason: 'body_too_large',
         message: `body over ${hub.config.webhookBodyLimitBytes} bytes`,
       });
+      hub.metrics.deliveries.inc({
+        connector: params.connector ?? 'unknown',
+        outcome: 'rejected',
+        reason: 'body_too_large',
+      });
       return reply.status(413).send({
         deliveryId: outcome.deliveryId,
         outcome: 'rejected',
@@ -107,6 +112,11 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
     },
     async (request, reply) => {
       const outcome = await receive(request.params.connector, request.params.connectionId, request);
+      hub.metrics.deliveries.inc({
+        connector: request.params.connector,
+        outcome: outcome.outcome,
+        reason: outcome.reason ?? '',
+      });
       return reply.status(outcome.status).send(answer(outcome));
     },
   );
@@ -129,6 +139,11 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
     },
     async (request, reply) => {
       const outcome = await receive(request.params.connector, null, request);
+      hub.metrics.deliveries.inc({
+        connector: request.params.connector,
+        outcome: outcome.outcome,
+        reason: outcome.reason ?? '',
+      });
       return reply.status(outcome.status).send(answer(outcome));
     },
   );

@@ -2,7 +2,9 @@ import { type Kysely, sql } from 'kysely';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { Connection, Database } from '../db/types.ts';
+import type { Metrics } from '../metrics.ts';
 import type { ConnectionContext, Connector } from '../sdk/contracts.ts';
+import { ConnectorError } from '../sdk/errors.ts';
 import type { SecretBox } from '../secrets.ts';
 import type { ConnectorRegistry } from './registry.ts';
 
@@ -23,12 +25,20 @@ export class ConnectionStore {
   readonly #registry: ConnectorRegistry;
   readonly #secrets: SecretBox;
   readonly #log: Logger;
+  readonly #metrics: Metrics | null;
   readonly #cache = new Map<string, { loaded: LoadedConnection; until: number }>();
   readonly #queues = new Map<string, PQueue>();
   /** The hub's public base URL; known once the server listens. */
   publicUrl = '';
 
-  constructor(db: Kysely<Database>, registry: ConnectorRegistry, secrets: SecretBox, log: Logger) {
+  constructor(
+    db: Kysely<Database>,
+    registry: ConnectorRegistry,
+    secrets: SecretBox,
+    log: Logger,
+    metrics?: Metrics,
+  ) {
+    this.#metrics = metrics ?? null;
     this.#db = db;
     this.#registry = registry;
     this.#secrets = secrets;
@@ -105,7 +115,18 @@ export class ConnectionStore {
       queue = new PQueue({ concurrency, interval: intervalMs, intervalCap });
       this.#queues.set(loaded.row.id, queue);
     }
-    return queue.add(operation) as Promise<T>;
+    const counter = this.#metrics?.outbound;
+    const connector = loaded.row.connector;
+    return queue.add(async () => {
+      try {
+        const result = await operation();
+        counter?.inc({ connector, outcome: 'ok' });
+        return result;
+      } catch (error) {
+        counter?.inc({ connector, outcome: error instanceof ConnectorError ? error.errorClass : 'error' });
+        throw error;
+      }
+    }) as Promise<T>;
   }
 
   sealCredentials(credentials: Record<string, unknown>): string {

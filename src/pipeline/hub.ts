@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
+import type { Metrics } from '../metrics.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import type { ConnectorRegistry } from './registry.ts';
 
@@ -14,4 +15,5 @@ export interface Hub {
   registry: ConnectorRegistry;
   connections: ConnectionStore;
   log: Logger;
+  metrics: Metrics;
 }

@@ -3,6 +3,7 @@ import { fromKysely, type Job, type PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
+import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
@@ -131,6 +132,7 @@ export async function startWorkers(
   handlers: JobHandlers,
   config: Config['jobs'],
   log: Logger,
+  metrics?: Metrics,
 ): Promise<void> {
   for (const queue of QUEUES) {
     await boss.work(
@@ -143,14 +145,21 @@ export async function startWorkers(
       },
       async (jobs) => {
         for (const job of jobs) {
-          await runJob(
-            boss,
-            queue,
-            job as never,
-            handlers[queue] as JobHandler<typeof queue>,
-            log,
-            config.retryLimit,
-          );
+          const stop = metrics?.jobDuration.startTimer({ queue });
+          try {
+            await runJob(
+              boss,
+              queue,
+              job as never,
+              handlers[queue] as JobHandler<typeof queue>,
+              log,
+              config.retryLimit,
+            );
+            stop?.({ outcome: 'done' });
+          } catch (error) {
+            stop?.({ outcome: 'retry' });
+            throw error;
+          }
         }
       },
     );
