@@ -1,4 +1,5 @@
 export { decimalToMinor, minorToDecimal } from '../domain/money.ts';
+export { canonicalEventProblem, canonicalEventSchema } from './canonical-schema.ts';
 export * from './contracts.ts';
 export * from './errors.ts';
 export * from './http-client.ts';

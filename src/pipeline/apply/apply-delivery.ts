@@ -1,3 +1,4 @@
+import { canonicalEventProblem } from '../../sdk/canonical-schema.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { ConnectorError, MalformedPayloadError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
@@ -38,6 +39,17 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
           }
           throw error;
         }
+      }
+      const problems = events.map(canonicalEventProblem).filter((p): p is string => p !== null);
+      if (problems.length > 0) {
+        // A mapping bug in the connector: nothing is applied, and the delivery waits for a fix and a replay.
+        await finish(
+          hub,
+          deliveryId,
+          'dead',
+          `invalid canonical event from ${source.row.connector}: ${problems.join('; ')}`,
+        );
+        return;
       }
       const summary = await applyEvents(hub, source, events, `delivery:${deliveryId}`);
       log.debug({ deliveryId, summary }, 'delivery applied');
