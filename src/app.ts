@@ -6,6 +6,7 @@ import { bearerAuth } from './http/api/auth.ts';
 import { connectionRoutes } from './http/api/connections.ts';
 import { deliveryRoutes } from './http/api/deliveries.ts';
 import { orderRoutes } from './http/api/orders.ts';
+import { privacyRequestRoutes } from './http/api/privacy-requests.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { installRoutes } from './http/install.ts';
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     await api.register(orderRoutes, { hub });
     await api.register(deliveryRoutes, { hub });
+    await api.register(privacyRequestRoutes, { hub });
     await api.register(connectionRoutes, { hub, publicUrl: options.publicUrl });
   });
   return app as unknown as FastifyInstance;
