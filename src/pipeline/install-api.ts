@@ -59,6 +59,7 @@ export function createInstallApi(hub: Hub, connector: Connector): InstallApi {
         externalAccount: input.externalAccount,
         settings: input.settings,
         credentials: input.credentials,
+        mergeSettings: true,
       });
       return {
         connectionId: connection.id,

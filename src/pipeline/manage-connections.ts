@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { sql } from 'kysely';
 import type { Connection } from '../db/types.ts';
 import type { Connector } from '../sdk/contracts.ts';
 import { ConnectorError } from '../sdk/errors.ts';
@@ -39,6 +40,8 @@ export interface ConnectionInput {
   credentials: Record<string, unknown>;
   /** Make this 3PL the one the merchant's orders route to. */
   defaultFulfillment?: boolean;
+  /** Keep settings the merchant chose before (a re-install through an install flow) and add these. */
+  mergeSettings?: boolean;
 }
 
 /**
@@ -81,7 +84,9 @@ export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<
       })
       .onConflict((oc) =>
         oc.columns(['connector', 'external_account']).doUpdateSet({
-          settings: JSON.stringify(input.settings),
+          settings: input.mergeSettings
+            ? sql`connections.settings || ${JSON.stringify(input.settings)}::jsonb`
+            : JSON.stringify(input.settings),
           credentials_encrypted: sealed,
           status: 'active',
           updated_at: new Date(),

@@ -108,7 +108,13 @@ export async function applyShipmentEvent(
       trackingNumber &&
       trackingNumber !== shipment.tracking_written_number
     ) {
-      await enqueue(hub.boss, 'write-tracking', { shipmentId: shipment.id }, { serialKey: shipment.id, trx });
+      // One order's shipments are written back one at a time: a storefront completes the order after the last.
+      await enqueue(
+        hub.boss,
+        'write-tracking',
+        { shipmentId: shipment.id },
+        { serialKey: `order:${shipment.order_id}`, trx },
+      );
     }
     await refreshOrderFromShipments(trx, shipment.order_id);
     return 'applied';
