@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACTED_PATHS } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { RetryableError } from './sdk/errors.ts';
 
 describe('logs', () => {
-  it('never carry credentials, signatures or customer contact data', () => {
+  it('never carry credentials, signatures, customer contact data or remote response bodies', () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -12,7 +12,7 @@ describe('logs', () => {
         done();
       },
     });
-    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const log = createLogger('info', sink);
     log.info(
       {
         req: { headers: { authorization: 'Bearer secret-token', 'x-shopify-hmac-sha256': 'c2lnbmF0dXJl' } },
@@ -21,10 +21,21 @@ describe('logs', () => {
       },
       'something happened',
     );
-    const line = lines.join('');
-    for (const secret of ['secret-token', 'c2lnbmF0dXJl', 'k-123', 'zoe@example.com', '1 Rue']) {
-      expect(line).not.toContain(secret);
+    log.warn(
+      {
+        err: new RetryableError('remote_unavailable', 'POST /v1/orders answered 503', {
+          status: 503,
+          body: '{"ship_to":"Zoë, 2 Rue"}',
+        }),
+      },
+      'submit failed',
+    );
+    const text = lines.join('');
+    for (const secret of ['secret-token', 'c2lnbmF0dXJl', 'k-123', 'zoe@example.com', '1 Rue', '2 Rue']) {
+      expect(text).not.toContain(secret);
     }
-    expect(line).toContain('something happened');
+    expect(text).toContain('something happened');
+    expect(text).toContain('remote_unavailable');
+    expect(text).toContain('503');
   });
 });

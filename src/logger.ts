@@ -28,6 +28,22 @@ export const REDACTED_PATHS = [
   '*.phone',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/**
+ * Errors are logged with their class, code and context, but never with the remote side's response
+ * body, which can echo a customer's address or email back.
+ */
+function serializeError(error: unknown) {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const context = serialized.context as Record<string, unknown> | undefined;
+  if (context && 'body' in context) serialized.context = { ...context, body: '[redacted]' };
+  return serialized;
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,11 +1,14 @@
+import { createConnectors } from '../connectors/registry.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startSandboxDemo } from './sandbox-demo.ts';
 import { startHub } from './start-hub.ts';
 
 let config: ReturnType<typeof loadConfig>;
+let connectors: ReturnType<typeof createConnectors>;
 try {
   config = loadConfig();
+  connectors = createConnectors();
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
@@ -15,7 +18,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const running = await startHub(config, { logger: log });
+const running = await startHub(config, { logger: log, connectors });
 const sandbox = config.sandbox.enabled
   ? await startSandboxDemo(running.hub, config.sandbox, running.url)
   : null;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import { connectors as registeredConnectors } from '../connectors/registry.ts';
+import { createConnectors } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type HubDatabase, openDatabase } from './db/database.ts';
@@ -64,7 +64,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   await createQueues(boss, config.jobs);
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
 
-  const registry = createRegistry(options.connectors ?? registeredConnectors);
+  const registry = createRegistry(options.connectors ?? createConnectors());
   const metrics = createMetrics(database.db);
   const connections = new ConnectionStore(
     database.db,

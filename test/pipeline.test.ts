@@ -307,3 +307,57 @@ describe('a 3PL that fails', () => {
     expect(delivery.status).toBe('processed');
   });
 });
+
+describe('a cancellation that meets a submission on its way to the 3PL', () => {
+  let hub: TestHub;
+  let holdResponses = true;
+  beforeAll(async () => {
+    hub = await startTestHub({
+      threePl: {
+        shipDelayMs: 0,
+        // The 3PL has stored the order but the hub has not heard back yet.
+        beforeCreateResponse: async () => {
+          if (holdResponses) await new Promise((resolve) => setTimeout(resolve, 1500));
+        },
+      },
+    });
+  });
+  afterAll(async () => hub?.stop());
+
+  it('waits for the submission and then cancels at the 3PL', async () => {
+    const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
+    await waitFor(async () => hub.threePl.orders().length === 1, 'the 3PL to store the order');
+    hub.storefront.cancelOrder(placed.id);
+    const order = await waitForOrderStatus(hub, placed.id, 'cancelled');
+    expect(hub.threePl.orders()).toHaveLength(1);
+    expect(hub.threePl.orders()[0]?.status).toBe('cancelled');
+    expect(order.shipments[0].status).toBe('cancelled');
+    holdResponses = false;
+  });
+});
+
+describe('a cancellation after the 3PL stored an order whose answer was lost', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    // The retry of the lost submission is slow, so the cancellation comes first.
+    hub = await startTestHub({
+      env: { JOB_RETRY_DELAY_SECONDS: '5', JOB_RETRY_DELAY_MAX_SECONDS: '6' },
+      threePl: { shipDelayMs: 0, failAfterCreate: 1 },
+    });
+  });
+  afterAll(async () => hub?.stop());
+
+  it('finds the remote order by our reference and cancels it there', async () => {
+    const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
+    await waitFor(async () => hub.threePl.orders().length === 1, 'the 3PL to store the order');
+    hub.storefront.cancelOrder(placed.id);
+    const order = await waitForOrderStatus(hub, placed.id, 'cancelled');
+    expect(hub.threePl.orders()).toHaveLength(1);
+    expect(hub.threePl.orders()[0]?.status).toBe('cancelled');
+    expect(order.shipments[0].externalId).toBe(hub.threePl.orders()[0]?.id);
+    // The late retry of the submission changes nothing.
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    expect(hub.threePl.orders()).toHaveLength(1);
+    expect((await findOrder(hub, placed.id)).status).toBe('cancelled');
+  });
+});

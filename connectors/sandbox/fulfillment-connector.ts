@@ -47,11 +47,16 @@ function readEvent(topic: Topic, rawBody: Buffer) {
  * The create was refused as a duplicate, so an earlier attempt did create the order (its response
  * was lost): find it by our reference and carry on as if that attempt had succeeded.
  */
-async function existingOrder(api: HttpClient, reference: string): Promise<SubmittedShipment> {
+async function findByReference(api: HttpClient, reference: string): Promise<SubmittedShipment | null> {
   const response = await api({ method: 'GET', path: 'v1/orders', query: { reference } });
   if (response.status !== 200) throw unexpectedResponse('GET /v1/orders?reference', response, '3pl_rejected');
   const { orders } = orderListResponse.fromResponse(response.body, 'GET /v1/orders?reference');
   const order = orders.find((candidate) => candidate.reference === reference);
+  return order ? { externalId: order.id, status: 'accepted' } : null;
+}
+
+async function existingOrder(api: HttpClient, reference: string): Promise<SubmittedShipment> {
+  const order = await findByReference(api, reference);
   if (!order) {
     // Refused as a duplicate yet not found: the 3PL is inconsistent for now; ask again later.
     throw new RetryableError(
@@ -62,7 +67,7 @@ async function existingOrder(api: HttpClient, reference: string): Promise<Submit
       },
     );
   }
-  return { externalId: order.id, status: 'accepted' };
+  return order;
 }
 
 /** Shipments the hub should hear about: shipped (with tracking), delivered, or cancelled. */
@@ -124,6 +129,10 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
       }
     }
     throw unexpectedResponse('POST /v1/orders', response, '3pl_rejected');
+  },
+
+  async findShipment(context, reference) {
+    return findByReference(sandboxApi(context), reference);
   },
 
   async cancelShipment(context, shipment) {

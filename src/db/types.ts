@@ -116,6 +116,7 @@ export interface ShipmentsTable {
   last_event_at: Timestamp | null;
   tracking_written_number: string | null;
   tracking_external_id: string | null;
+  claimed_until: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -39,8 +39,10 @@ export async function installRoutes(app: FastifyInstance, { hub }: { hub: Hub })
             );
             reply.status(response.status);
             for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
-            if (typeof response.body === 'string')
-              reply.type(response.headers?.['content-type'] ?? 'text/html; charset=utf-8');
+            if (typeof response.body === 'string') {
+              const type = response.headers?.['content-type'];
+              reply.type(typeof type === 'string' ? type : 'text/html; charset=utf-8');
+            }
             return reply.send(response.body ?? '');
           } catch (error) {
             if (error instanceof ConnectorError && error.errorClass === 'needs_human') {

@@ -66,6 +66,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
     connectorName: string,
     connectionId: string | null,
     request: { headers: Record<string, string | string[] | undefined>; body: unknown },
+    subPath = '',
   ) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const headers: Record<string, string | undefined> = {};
@@ -89,7 +90,11 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
         message: connector ? 'no connection for this account' : 'no such connector',
       });
     }
-    return ingestWebhook(hub, { connectorName, connectionId: id, request: { headers, rawBody } });
+    return ingestWebhook(hub, {
+      connectorName,
+      connectionId: id,
+      request: { headers, rawBody, ...(subPath ? { subPath } : {}) },
+    });
   };
   const answer = (outcome: Awaited<ReturnType<typeof receive>>) => ({
     deliveryId: outcome.deliveryId,
@@ -112,6 +117,42 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
     },
     async (request, reply) => {
       const outcome = await receive(request.params.connector, request.params.connectionId, request);
+      hub.metrics.deliveries.inc({
+        connector: request.params.connector,
+        outcome: outcome.outcome,
+        reason: outcome.reason ?? '',
+      });
+      return reply.status(outcome.status).send(answer(outcome));
+    },
+  );
+
+  app.post<{ Params: { connector: string; connectionId: string; '*': string } }>(
+    '/webhooks/:connector/:connectionId/*',
+    {
+      schema: {
+        summary: 'Receive a webhook delivery for one connection, at a sub-path',
+        description:
+          "Platforms that append a path to the URL they were given (Shopify's fulfillment service callback) reach the same ingest; the connector sees the sub-path.",
+        tags: ['webhooks'],
+        params: {
+          type: 'object',
+          properties: {
+            connector: { type: 'string', maxLength: 64 },
+            connectionId: { type: 'string', maxLength: 64 },
+            '*': { type: 'string', maxLength: 200 },
+          },
+          required: ['connector', 'connectionId'],
+        },
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const outcome = await receive(
+        request.params.connector,
+        request.params.connectionId,
+        request,
+        `/${request.params['*']}`,
+      );
       hub.metrics.deliveries.inc({
         connector: request.params.connector,
         outcome: outcome.outcome,

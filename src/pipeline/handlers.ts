@@ -22,7 +22,7 @@ function advanceOrderHandler(hub: Hub): JobHandler<'advance-order'> {
           .selectFrom('shipments')
           .select('id')
           .where('order_id', '=', orderId)
-          .where('status', 'in', ['pending', 'submitted', 'accepted', 'shipped', 'delivered'])
+          .where('status', 'not in', ['rejected', 'cancelled'])
           .executeTakeFirst();
         // Only an order with nothing live at a 3PL is routed afresh; otherwise a second shipment would follow.
         if (order && !live && (order.status === 'on_hold' || order.status === 'exception')) {

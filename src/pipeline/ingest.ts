@@ -17,6 +17,8 @@ export interface IngestOutcome {
   message?: string;
 }
 
+export const SUB_PATH_HEADER = 'x-hub-sub-path';
+
 // Header names that carry secrets: kept in the record as present, never with their value.
 const SECRET_HEADER = /signature|hmac|authorization|cookie|token|secret|api[-_]?key/i;
 
@@ -48,7 +50,11 @@ export async function ingestWebhook(
   input: { connectorName: string; connectionId: string; request: InboundRequest },
 ): Promise<IngestOutcome> {
   const { request } = input;
-  const headers = headersForRecord(request.headers);
+  // The sub-path is kept with the headers, so the apply job hands it back to the connector.
+  const headers = {
+    ...headersForRecord(request.headers),
+    ...(request.subPath ? { [SUB_PATH_HEADER]: request.subPath } : {}),
+  };
   const loaded = isUuid(input.connectionId)
     ? await deps.connections.get(input.connectionId, input.connectorName)
     : null;
@@ -74,7 +80,7 @@ export async function ingestWebhook(
     bodySize: request.rawBody.length,
   };
 
-  const verified = connector.verifyWebhook(request, context);
+  const verified = await connector.verifyWebhook(request, context);
   if (!verified.ok) {
     // A forged or misconfigured delivery: recorded for ops, its body not kept.
     return recordRejection(deps, {

@@ -15,6 +15,13 @@ export interface JobPayloads {
   reconcile: { connectionId?: string };
 }
 export type QueueName = keyof JobPayloads;
+
+/** Carried by a job that was rescheduled at the remote side's Retry-After. */
+export interface JobMeta {
+  idempotencyKey: string;
+  deferrals: number;
+}
+const MAX_DEFERRALS = 30;
 export const QUEUES: QueueName[] = [
   'apply-delivery',
   'advance-order',
@@ -26,8 +33,8 @@ export const DEAD_LETTER_QUEUE = 'dead-letter';
 
 export interface JobContext {
   log: Logger;
-  /** Stays the same across retries of this job: an idempotency key for the remote side. */
-  jobId: string;
+  /** Stays the same across retries and reschedules of this job: an idempotency key for the remote side. */
+  idempotencyKey: string;
   /** True when this is the last attempt: a retryable failure now dead-letters. */
   finalAttempt: boolean;
 }
@@ -90,14 +97,14 @@ export async function enqueue<Q extends QueueName>(
 export async function runJob<Q extends QueueName>(
   boss: PgBoss,
   queue: Q,
-  job: Job<JobPayloads[Q]> & { singletonKey?: string | null },
+  job: Job<JobPayloads[Q] & { _meta?: JobMeta }> & { singletonKey?: string | null },
   handler: JobHandler<Q>,
   log: Logger,
   retryLimit: number,
 ): Promise<void> {
   const context: JobContext = {
     log: log.child({ queue, jobId: job.id, attempt: job.retryCount }),
-    jobId: job.id,
+    idempotencyKey: job.data._meta?.idempotencyKey ?? job.id,
     finalAttempt: job.retryCount >= retryLimit,
   };
   try {
@@ -105,7 +112,10 @@ export async function runJob<Q extends QueueName>(
   } catch (error) {
     const retryable = isRetryable(error);
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
-    const willRetry = retryable && (retryAfterMs !== null || !context.finalAttempt);
+    const deferrals = job.data._meta?.deferrals ?? 0;
+    // A remote that keeps saying "later" is obeyed only so often; then it counts as a failure.
+    const deferred = retryAfterMs !== null && deferrals < MAX_DEFERRALS;
+    const willRetry = retryable && (deferred || !context.finalAttempt);
     context.log[willRetry ? 'warn' : 'error'](
       {
         err: error,
@@ -116,11 +126,15 @@ export async function runJob<Q extends QueueName>(
     );
     await handler.onFailure?.(job.data, error, { ...context, willRetry });
     if (!retryable) return;
-    if (retryAfterMs !== null) {
-      await boss.send(queue, job.data, {
-        singletonKey: job.singletonKey ?? job.id,
-        startAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
-      });
+    if (deferred) {
+      await boss.send(
+        queue,
+        { ...job.data, _meta: { idempotencyKey: context.idempotencyKey, deferrals: deferrals + 1 } },
+        {
+          singletonKey: job.singletonKey ?? job.id,
+          startAfter: Math.max(1, Math.ceil((retryAfterMs ?? 0) / 1000)),
+        },
+      );
       return;
     }
     throw error;

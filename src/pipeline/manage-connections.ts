@@ -53,9 +53,20 @@ export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<
   const connector = hub.registry.get(input.connector);
   if (!connector)
     throw new ConnectionInputError('unknown_connector', `no connector named ${input.connector}`);
+  const existing = input.mergeSettings
+    ? await hub.db
+        .selectFrom('connections')
+        .select('settings')
+        .where('connector', '=', connector.manifest.name)
+        .where('external_account', '=', input.externalAccount)
+        .executeTakeFirst()
+    : undefined;
+  // Merged before validation, so schema defaults fill only what neither side set.
+  const settings = { ...(existing?.settings ?? {}), ...input.settings };
+  const checked = { settings, credentials: input.credentials };
   for (const part of ['settings', 'credentials'] as const) {
     const validate = validatorFor(connector, part);
-    if (!validate(input[part])) {
+    if (!validate(checked[part])) {
       // The message names fields, never credential values.
       throw new ConnectionInputError(
         `invalid_${part}`,
@@ -79,14 +90,12 @@ export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<
         connector: connector.manifest.name,
         role: connector.manifest.role,
         external_account: input.externalAccount,
-        settings: JSON.stringify(input.settings),
+        settings: JSON.stringify(settings),
         credentials_encrypted: sealed,
       })
       .onConflict((oc) =>
         oc.columns(['connector', 'external_account']).doUpdateSet({
-          settings: input.mergeSettings
-            ? sql`connections.settings || ${JSON.stringify(input.settings)}::jsonb`
-            : JSON.stringify(input.settings),
+          settings: JSON.stringify(settings),
           credentials_encrypted: sealed,
           status: 'active',
           updated_at: new Date(),

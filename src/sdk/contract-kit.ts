@@ -40,14 +40,14 @@ export function describeConnectorContract(
 
     it('accepts its signed sample', async () => {
       const { signed, context } = await samples();
-      expect(connector.verifyWebhook(signed, context)).toEqual({ ok: true });
+      expect(await connector.verifyWebhook(signed, context)).toEqual({ ok: true });
     });
 
     it('fails closed without a signature', async () => {
       const { signed, context, signatureHeader } = await samples();
       const headers = { ...signed.headers };
       delete headers[signatureHeader.toLowerCase()];
-      const result = connector.verifyWebhook({ ...signed, headers }, context);
+      const result = await connector.verifyWebhook({ ...signed, headers }, context);
       expect(result).toMatchObject({ ok: false, reason: 'missing_signature' });
     });
 
@@ -55,9 +55,11 @@ export function describeConnectorContract(
       const { signed, context, signatureHeader } = await samples();
       const tampered = Buffer.from(signed.rawBody);
       tampered[tampered.length - 2] = (tampered[tampered.length - 2] ?? 0) ^ 1;
-      expect(connector.verifyWebhook({ ...signed, rawBody: tampered }, context)).toMatchObject({ ok: false });
+      expect(await connector.verifyWebhook({ ...signed, rawBody: tampered }, context)).toMatchObject({
+        ok: false,
+      });
       const forged = { ...signed.headers, [signatureHeader.toLowerCase()]: 'AAAA' };
-      expect(connector.verifyWebhook({ ...signed, headers: forged }, context)).toMatchObject({
+      expect(await connector.verifyWebhook({ ...signed, headers: forged }, context)).toMatchObject({
         ok: false,
         reason: 'bad_signature',
       });

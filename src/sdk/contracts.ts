@@ -56,6 +56,11 @@ export interface InboundRequest {
   headers: Record<string, string | undefined>;
   /** The exact bytes received; signatures are computed over these, never over re-serialized JSON. */
   rawBody: Buffer;
+  /**
+   * What followed the connection id in the URL, e.g. `/fulfillment_order_notification` (Shopify
+   * appends it to a fulfillment service's callback URL); empty for the plain webhook URL.
+   */
+  subPath?: string;
 }
 
 export type VerifyFailure = 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'missing_secret';
@@ -122,7 +127,10 @@ export type CanonicalEvent =
 
 export interface WebhookHandling<S, C> {
   /** Checks the signature on the raw bytes, in constant time; a missing signature fails closed. */
-  verifyWebhook(request: InboundRequest, context: ConnectionContext<S, C>): VerifyResult;
+  verifyWebhook(
+    request: InboundRequest,
+    context: ConnectionContext<S, C>,
+  ): VerifyResult | Promise<VerifyResult>;
   /** Reads what the hub needs to persist the delivery; throws MalformedPayloadError. */
   parseWebhook(request: InboundRequest, context: ConnectionContext<S, C>): ParsedDelivery;
   /**
@@ -157,7 +165,8 @@ export interface InstallRequest {
 
 export interface InstallResponse {
   status: number;
-  headers?: Record<string, string>;
+  /** An array sends the header several times (two `set-cookie`s, say). */
+  headers?: Record<string, string | string[]>;
   /** An object is sent as JSON, a string as text/html. */
   body?: unknown;
 }
@@ -275,6 +284,11 @@ export interface FulfillmentConnector<S = any, C = any>
    * 3PL's idempotency, or look up by reference when the create is refused as a duplicate.
    */
   submitShipment(context: ConnectionContext<S, C>, request: ShipmentRequest): Promise<SubmittedShipment>;
+  /**
+   * The remote order the 3PL holds under our reference, or null. The hub asks before cancelling a
+   * shipment whose submission it never saw answered (a crash mid-submit), so a cancel cannot miss it.
+   */
+  findShipment(context: ConnectionContext<S, C>, reference: string): Promise<SubmittedShipment | null>;
   cancelShipment(
     context: ConnectionContext<S, C>,
     shipment: { reference: string; externalId: string; data: Record<string, unknown> },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectors } from '../../connectors/registry.ts';
+import { createConnectors } from '../../connectors/registry.ts';
 import {
   createStorefrontSimulator,
   createThreePlSimulator,
@@ -67,7 +67,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const database = await createTestDatabase();
   const running = await startHub(
     loadConfig(testEnv(database, options.env)),
-    options.storefrontConnector ? { connectors: [...connectors, options.storefrontConnector] } : {},
+    options.storefrontConnector ? { connectors: [...createConnectors({}), options.storefrontConnector] } : {},
   );
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {

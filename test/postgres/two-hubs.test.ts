@@ -33,6 +33,8 @@ describe('two hub processes on one database', () => {
       60_000,
     );
     expect(first.threePl.orders()).toHaveLength(placed.length);
+    // One create call per order: no two jobs, in either process, submitted the same shipment.
+    expect(first.threePl.createAttempts()).toBe(placed.length);
     for (const order of placed) {
       await waitFor(
         async () => first.storefront.fulfillmentsOf(order.id).length === 1,

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { type RunningHub, startHub } from '../../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from '../../../test/helpers/test-hub.ts';
-import { connectors } from '../../registry.ts';
+import { createConnectors } from '../../registry.ts';
 import { createThreePlSimulator, type ThreePlSimulator } from '../../sandbox/index.ts';
 import { createWooCommerceConnector } from '../index.ts';
 import { createFakeWooStore, type FakeWooStore } from './helpers/fake-woo-store.ts';
@@ -58,7 +58,7 @@ describe('WooCommerce through the hub', () => {
       retryDelayMs: 20,
     });
     running = await startHub(loadConfig(testEnv(database)), {
-      connectors: [...connectors.filter((c) => c.manifest.name !== 'woocommerce'), woocommerce],
+      connectors: [...createConnectors({}).filter((c) => c.manifest.name !== 'woocommerce'), woocommerce],
     });
     const threePlKeys = {
       apiKey: randomBytes(12).toString('hex'),

@@ -2,6 +2,7 @@ import { canonicalEventProblem } from '../../sdk/canonical-schema.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { ConnectorError, MalformedPayloadError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
+import { SUB_PATH_HEADER } from '../ingest.ts';
 import type { JobHandler } from '../jobs.ts';
 import { applyEvents } from './apply-events.ts';
 
@@ -28,8 +29,14 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
         events = JSON.parse(rawBody.toString('utf8')) as CanonicalEvent[];
       } else {
         try {
+          const subPath = delivery.headers[SUB_PATH_HEADER];
           events = await source.connector.toEvents(
-            { topic: delivery.topic ?? '', headers: delivery.headers, rawBody },
+            {
+              topic: delivery.topic ?? '',
+              headers: delivery.headers,
+              rawBody,
+              ...(subPath ? { subPath } : {}),
+            },
             source.context,
           );
         } catch (error) {

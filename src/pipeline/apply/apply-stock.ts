@@ -15,6 +15,8 @@ export async function storeStockLevels(
   levels: StockLevel[],
   asOf: string,
 ): Promise<string[]> {
+  // One row per location and SKU (the last word wins): PostgreSQL refuses to upsert a row twice in one statement.
+  levels = [...new Map(levels.map((l) => [`${l.location}\u0000${l.sku}`, l])).values()];
   if (levels.length === 0) return [];
   const newSkus: string[] = [];
   await hub.db.transaction().execute(async (trx) => {

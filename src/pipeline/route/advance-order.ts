@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Address } from '../../domain/order.ts';
 import { planRoute } from '../../routing/plan-route.ts';
 import type { FulfillmentConnector, StorefrontConnector } from '../../sdk/contracts.ts';
-import { NeedsHumanError } from '../../sdk/errors.ts';
+import { NeedsHumanError, RetryableError } from '../../sdk/errors.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { recordOrderEvent } from '../timeline.ts';
@@ -24,8 +24,11 @@ export async function advanceOrder(hub: Hub, orderId: string): Promise<void> {
 
   if (order.cancelled) {
     if (!TERMINAL_FOR_CANCEL.has(order.status)) await cancelOrder(hub, orderId);
-    else if (order.cancellation_requested)
-      await answerCancellation(hub, orderId, 'refused', `the order is ${order.status}`);
+    else if (order.cancellation_requested) {
+      // Already cancelled (a retry after the answer failed, or a repeated request) is a yes.
+      if (order.status === 'cancelled') await answerCancellation(hub, orderId, 'cancelled', null);
+      else await answerCancellation(hub, orderId, 'refused', `the order is ${order.status}`);
+    }
     return;
   }
   if (order.status === 'received' && order.ready_to_fulfill) await routeOrder(hub, orderId);
@@ -250,6 +253,7 @@ async function submitPendingShipments(hub: Hub, orderId: string): Promise<void> 
       continue;
     }
     const connector = target.connector as FulfillmentConnector;
+    if (!(await claimShipment(hub, shipment.id))) throw shipmentBusy(shipment.id);
     let submitted: Awaited<ReturnType<FulfillmentConnector['submitShipment']>>;
     try {
       submitted = await hub.connections.call(target, () =>
@@ -267,10 +271,42 @@ async function submitPendingShipments(hub: Hub, orderId: string): Promise<void> 
         await hold(hub, orderId, shipment.id, error);
         continue;
       }
+      await releaseShipment(hub, shipment.id);
       throw error;
     }
     await recordSubmission(hub, target, orderId, shipment.id, submitted);
   }
+}
+
+/**
+ * Claims a pending shipment for this job's call to the 3PL. Another job (the same order's next
+ * delivery, a retry from ops, a cancellation, another hub process) finds it claimed and comes back
+ * later; a claim left by a dead process expires after twice the job heartbeat.
+ */
+async function claimShipment(hub: Hub, shipmentId: string): Promise<boolean> {
+  const ttlSeconds = hub.config.jobs.heartbeatSeconds * 2;
+  const claimed = await hub.db
+    .updateTable('shipments')
+    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${ttlSeconds})` })
+    .where('id', '=', shipmentId)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .returning('id')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+async function releaseShipment(hub: Hub, shipmentId: string): Promise<void> {
+  await hub.db.updateTable('shipments').set({ claimed_until: null }).where('id', '=', shipmentId).execute();
+}
+
+function shipmentBusy(shipmentId: string): RetryableError {
+  return new RetryableError(
+    'shipment_busy',
+    'another job is talking to the 3PL about this shipment',
+    { shipmentId },
+    2_000,
+  );
 }
 
 /** Commits the 3PL's id the moment the remote call succeeded (OCA's binder rule). */
@@ -357,18 +393,45 @@ async function cancelOrder(hub: Hub, orderId: string): Promise<void> {
       outcome: 'cancelled',
       reason: null,
     };
-    if (shipment.external_id) {
-      const target = await hub.connections.get(shipment.fulfillment_connection_id);
-      if (target) {
-        const connector = target.connector as FulfillmentConnector;
-        outcome = await hub.connections.call(target, () =>
-          connector.cancelShipment(target.context, {
-            reference: shipment.id,
-            externalId: shipment.external_id as string,
-            data: shipment.data,
-          }),
-        );
+    const target = await hub.connections.get(shipment.fulfillment_connection_id);
+    let externalId = shipment.external_id;
+    if (shipment.status === 'pending' && target) {
+      // Never sent, or sent by a process that died before hearing back: ask the 3PL, by our reference.
+      if (!(await claimShipment(hub, shipment.id))) throw shipmentBusy(shipment.id);
+      const connector = target.connector as FulfillmentConnector;
+      const found = await hub.connections.call(target, () =>
+        connector.findShipment(target.context, shipment.id),
+      );
+      if (found) {
+        await hub.db
+          .insertInto('external_ids')
+          .values({
+            merchant_id: target.row.merchant_id,
+            connection_id: target.row.id,
+            entity: 'shipment',
+            external_id: found.externalId,
+            hub_id: shipment.id,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        await hub.db
+          .updateTable('shipments')
+          .set({ external_id: found.externalId })
+          .where('id', '=', shipment.id)
+          .execute();
+        externalId = found.externalId;
       }
+    }
+    if (externalId && target) {
+      const connector = target.connector as FulfillmentConnector;
+      const remoteId = externalId;
+      outcome = await hub.connections.call(target, () =>
+        connector.cancelShipment(target.context, {
+          reference: shipment.id,
+          externalId: remoteId,
+          data: shipment.data,
+        }),
+      );
     }
     if (outcome.outcome === 'refused') refused.push({ shipmentId: shipment.id, reason: outcome.reason });
     else {

@@ -34,7 +34,7 @@ export function stockToPublish(
  */
 export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
   return {
-    async run({ connectionId }, { jobId }) {
+    async run({ connectionId }, { idempotencyKey }) {
       const storefront = await hub.connections.get(connectionId);
       if (storefront?.row.status !== 'active' || storefront.row.role !== 'storefront') return;
       const merchantId = storefront.row.merchant_id;
@@ -71,7 +71,7 @@ export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
       if (changed.length === 0) return;
       const connector = storefront.connector as StorefrontConnector;
       await hub.connections.call(storefront, () =>
-        connector.publishStock(storefront.context, changed, { idempotencyKey: jobId }),
+        connector.publishStock(storefront.context, changed, { idempotencyKey }),
       );
       await hub.db
         .insertInto('stock_publications')

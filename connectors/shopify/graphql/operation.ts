@@ -1,0 +1,58 @@
+/**
+ * One Admin GraphQL operation: its document (validated against the pinned schema in the tests),
+ * its estimated cost (what the limiter reserves) and the schema of the `data` we read from it.
+ */
+import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import type { JsonSchema } from '../../../src/sdk/index.ts';
+import { definePayload, type Payload } from '../payload-validation.ts';
+import { estimateQueryCost } from './query-cost.ts';
+
+export interface AdminOperation<TData> {
+  name: string;
+  kind: 'query' | 'mutation';
+  document: string;
+  cost: number;
+  data: Payload<TData>;
+}
+
+export function defineOperation<TData>(document: string, dataSchema: JsonSchema): AdminOperation<TData> {
+  const ast = parse(document);
+  const operation = ast.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (!operation?.name) throw new Error('every Admin operation is named (it shows in Shopify’s logs)');
+  return {
+    name: operation.name.value,
+    kind: operation.operation === 'mutation' ? 'mutation' : 'query',
+    document,
+    cost: estimateQueryCost(ast),
+    data: definePayload<TData>(operation.name.value, dataSchema),
+  };
+}
+
+// Small builders for the response schemas: every listed property is required unless it is made
+// optional, because a field we select is always present in a GraphQL answer (possibly null).
+export const str = { type: 'string' } as const;
+export const int = { type: 'integer' } as const;
+export const bool = { type: 'boolean' } as const;
+export const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+export const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
+export const object = (properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  required: Object.keys(properties),
+  properties,
+});
+export const gid = (type: string): JsonSchema => ({ type: 'string', pattern: `^gid://shopify/${type}/\\d+` });
+export const pageInfo = object({ hasNextPage: bool, endCursor: nullable(str) });
+export const userErrors = list(object({ field: nullable(list(str)), message: str }));
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}

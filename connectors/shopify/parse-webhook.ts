@@ -1,0 +1,105 @@
+/**
+ * What the hub needs to store a delivery, read while Shopify waits (5 s): the topic, the dedupe
+ * key (`X-Shopify-Webhook-Id`, the same on every retry of one delivery) and the serial key. The
+ * whole body is checked against its schema here, so one the connector cannot read is answered 400
+ * now instead of failing later in the apply job.
+ */
+
+import { randomUUID } from 'node:crypto';
+import {
+  headerValue,
+  type InboundRequest,
+  MalformedPayloadError,
+  type ParsedDelivery,
+} from '../../src/sdk/index.ts';
+import { modeOf, type ShopifyContext } from './connection.ts';
+import { legacyIdOf, readJsonBody } from './payload-validation.ts';
+import {
+  anyObject,
+  customersDataRequest,
+  customersRedact,
+  fulfillmentOrderNotification,
+  shopRedact,
+  webhookInventoryLevel,
+  webhookOrder,
+} from './webhook-payloads.ts';
+
+/** The topic the connector gives a fulfillment service's callback, which has no topic header. */
+export const NOTIFICATION_TOPIC = 'fulfillment_order_notification';
+
+export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
+export const REQUEST_TOPICS = [
+  'fulfillment_orders/fulfillment_request_submitted',
+  'fulfillment_orders/cancellation_request_submitted',
+] as const;
+export const COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+
+/** Work on one order runs in order; sweeps of the request queue run one at a time per shop. */
+const SWEEP_SERIAL_KEY = 'fulfillment-requests';
+
+export function parseShopifyDelivery(request: InboundRequest, context: ShopifyContext): ParsedDelivery {
+  const topic = (
+    headerValue(request.headers, 'x-shopify-topic') ?? headerValue(request.headers, 'shopify-topic')
+  )?.trim();
+  const webhookId =
+    headerValue(request.headers, 'x-shopify-webhook-id') ??
+    headerValue(request.headers, 'shopify-webhook-id');
+  const body = readJsonBody(request.rawBody);
+
+  if (!topic) {
+    // A fulfillment service's callback: `{"kind": …}`, signed like a webhook, with no topic or id.
+    // It is only a ping to sweep, so each one counts (two identical pings are two hints).
+    fulfillmentOrderNotification.fromWebhook(body);
+    return {
+      topic: NOTIFICATION_TOPIC,
+      dedupeKey: webhookId ?? `notification:${randomUUID()}`,
+      serialKey: SWEEP_SERIAL_KEY,
+      ...(modeOf(context) === 'fulfillment_service' ? {} : { nothingToApply: true }),
+    };
+  }
+  if (!webhookId) throw new MalformedPayloadError('no X-Shopify-Webhook-Id header');
+  const delivery = { topic, dedupeKey: webhookId };
+
+  switch (topic) {
+    case 'orders/create':
+    case 'orders/updated':
+    case 'orders/cancelled': {
+      const order = webhookOrder.fromWebhook(body);
+      // As a fulfillment service, Shopify's requests (not new orders) are what the hub acts on;
+      // a cancellation is acted on in both modes.
+      const ignored = topic !== 'orders/cancelled' && modeOf(context) === 'fulfillment_service';
+      return {
+        ...delivery,
+        serialKey: `order:${legacyIdOf(order.admin_graphql_api_id)}`,
+        ...(ignored ? { nothingToApply: true } : {}),
+      };
+    }
+    case 'fulfillment_orders/fulfillment_request_submitted':
+    case 'fulfillment_orders/cancellation_request_submitted':
+      anyObject.fromWebhook(body);
+      return {
+        ...delivery,
+        serialKey: SWEEP_SERIAL_KEY,
+        ...(modeOf(context) === 'fulfillment_service' ? {} : { nothingToApply: true }),
+      };
+    case 'inventory_levels/update':
+      webhookInventoryLevel.fromWebhook(body);
+      return { ...delivery, serialKey: 'inventory' };
+    case 'app/uninstalled':
+      anyObject.fromWebhook(body);
+      return { ...delivery, serialKey: null };
+    case 'customers/data_request':
+      customersDataRequest.fromWebhook(body);
+      return { ...delivery, serialKey: null };
+    case 'customers/redact':
+      customersRedact.fromWebhook(body);
+      return { ...delivery, serialKey: null };
+    case 'shop/redact':
+      shopRedact.fromWebhook(body);
+      return { ...delivery, serialKey: null };
+    default:
+      // A topic we do not act on (declared app-wide for another mode, or added later): recorded, 200.
+      anyObject.fromWebhook(body);
+      return { ...delivery, serialKey: null, nothingToApply: true };
+  }
+}

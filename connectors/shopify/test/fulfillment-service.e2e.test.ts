@@ -1,0 +1,260 @@
+/**
+ * Fulfillment-service mode end to end, over HTTP with the real hub and database: the install
+ * registers the hub's fulfillment service (its location) and webhooks; a fulfillment request
+ * announced by a notification goes to the sandbox 3PL, is accepted in Shopify, and comes back as a
+ * fulfillment with tracking; an unroutable one is rejected with its reason; cancellation requests
+ * are accepted or refused as the 3PL can; stock follows the 3PL; a THROTTLED answer reschedules.
+ *
+ * Notifications are posted to the connection's webhook URL, which is the callback URL registered
+ * with Shopify. (Shopify appends `/fulfillment_order_notification`; see the README.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notification } from './helpers/deliveries.ts';
+import type { FakeFulfillmentOrder } from './helpers/fake-shop.ts';
+import { paidOrder, SHOP, serialize } from './helpers/fixtures.ts';
+import {
+  eventually,
+  FIXTURE_STOCK,
+  hubOrder,
+  type ShopifyHub,
+  startShopifyHub,
+} from './helpers/shopify-hub.ts';
+
+function order(id: number, change: (order: any) => void = () => {}) {
+  return paidOrder((payload) => {
+    payload.admin_graphql_api_id = `gid://shopify/Order/${id}`;
+    payload.name = `#${id}`;
+    payload.line_items.forEach((line: any, index: number) => {
+      line.admin_graphql_api_id = `gid://shopify/LineItem/${id}${index}`;
+    });
+    change(payload);
+  });
+}
+
+describe('Shopify as a fulfillment service, end to end', () => {
+  let hub: ShopifyHub;
+  let location: string;
+
+  /** Shopify assigns an order to the hub's location and the merchant requests fulfillment. */
+  function requested(id: number, change?: (order: any) => void): FakeFulfillmentOrder {
+    const created = hub.shop.addOrderFromWebhook(order(id, change), {
+      locationId: location,
+      requestStatus: 'SUBMITTED',
+      requestedAt: new Date().toISOString(),
+    });
+    return created.fulfillmentOrders.nodes[0]!;
+  }
+
+  async function notify(kind: 'FULFILLMENT_REQUEST' | 'CANCELLATION_REQUEST') {
+    const { body, headers } = notification(kind);
+    const response = await fetch(hub.webhookUrl, { method: 'POST', headers, body });
+    return { status: response.status, body: await response.json() };
+  }
+
+  beforeAll(async () => {
+    hub = await startShopifyHub({ mode: 'fulfillment_service' });
+    location = hub.shop.fulfillmentServices[0]?.location?.id ?? '';
+    // The merchant stocks the fixture's products at the hub's location (and one elsewhere).
+    for (const sku of Object.keys(FIXTURE_STOCK)) hub.shop.addInventoryItem(sku, { [location]: 0 });
+  });
+  afterAll(async () => {
+    if (process.env.DEBUG_SHOP)
+      console.log(
+        JSON.stringify(hub.shop.calls.map((c) => [c.operationName, c.outcome, c.variables])),
+        hub.shop.problems,
+      );
+    await hub?.stop();
+  });
+
+  it('registers the fulfillment service with the connection’s URL as its callback, and the webhooks', () => {
+    expect(hub.shop.fulfillmentServices).toEqual([
+      {
+        id: expect.any(String),
+        serviceName: 'Fulfillment Hub',
+        callbackUrl: hub.webhookUrl,
+        location: { id: location },
+      },
+    ]);
+    expect(hub.shop.webhookSubscriptions.map((subscription) => subscription.topic).sort()).toEqual([
+      'APP_UNINSTALLED',
+      'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_SUBMITTED',
+      'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_SUBMITTED',
+      'INVENTORY_LEVELS_UPDATE',
+      'ORDERS_CANCELLED',
+    ]);
+  });
+
+  it('takes a requested order to the 3PL, accepts the request, and fulfils it with tracking when it ships', async () => {
+    const fulfillmentOrder = requested(2001);
+    expect(await notify('FULFILLMENT_REQUEST')).toMatchObject({ status: 200, body: { outcome: 'accepted' } });
+
+    await eventually(() => fulfillmentOrder.requestStatus === 'ACCEPTED', 'the request to be accepted');
+    expect(fulfillmentOrder.answers).toEqual([
+      { kind: 'accept_fulfillment', message: 'Accepted: sent to the warehouse.' },
+    ]);
+    const taken = await hubOrder(hub, '2001');
+    expect(taken.status).toBe('accepted');
+    expect(taken.timeline.map((event: any) => event.type)).toContain('routing.accepted');
+
+    const [warehouseOrder] = hub.threePl.ordersByReference(taken.shipments[0].id);
+    hub.threePl.shipNow(warehouseOrder!.id);
+    const fulfillment = await eventually(
+      () => fulfillmentOrder.order.fulfillments[0],
+      'the fulfillment in Shopify',
+    );
+    const shipped = hub.threePl.orders().find((candidate) => candidate.id === warehouseOrder!.id)!;
+    expect(fulfillment.location?.id).toBe(location);
+    expect(fulfillment.trackingInfo[0]?.number).toBe(shipped.shipment?.tracking_number);
+    expect(fulfillmentOrder.status).toBe('CLOSED');
+    // Stock followed the 3PL when the order was routed: published to the hub's location.
+    // (what the 3PL can still ship: its count less what it allocated to this order).
+    await eventually(
+      () =>
+        hub.shop.inventory.find((item) => item.sku === 'SKU2006-035')?.available.get(location) ===
+        hub.threePl.stock()['SKU2006-035'],
+      'stock to be published to the hub’s location',
+    );
+    expect(hub.threePl.stock()['SKU2006-035']).toBe(FIXTURE_STOCK['SKU2006-035'] - 1);
+    expect(hub.shop.problems).toEqual([]);
+  });
+
+  it('also takes requests announced by the fulfillment_orders webhook topic', async () => {
+    const fulfillmentOrder = requested(2002);
+    const body = serialize({
+      original_fulfillment_order: { id: fulfillmentOrder.id, status: 'open', request_status: 'unsubmitted' },
+      submitted_fulfillment_order: { id: fulfillmentOrder.id, status: 'open', request_status: 'submitted' },
+      fulfillment_order_merchant_request: {
+        id: 'gid://shopify/FulfillmentOrderMerchantRequest/1',
+        message: 'Fragile',
+      },
+    });
+    expect((await hub.postWebhook('fulfillment_orders/fulfillment_request_submitted', body)).status).toBe(
+      200,
+    );
+    await eventually(() => fulfillmentOrder.requestStatus === 'ACCEPTED', 'the request to be accepted');
+  });
+
+  it('rejects a request the hub cannot route, with Shopify’s reason', async () => {
+    const fulfillmentOrder = requested(2003, (payload) => {
+      payload.line_items[0].sku = 'NOT-AT-THE-3PL';
+    });
+    await notify('FULFILLMENT_REQUEST');
+    await eventually(() => fulfillmentOrder.requestStatus === 'REJECTED', 'the request to be rejected');
+    expect(fulfillmentOrder.answers).toEqual([
+      {
+        kind: 'reject_fulfillment',
+        reason: 'INVALID_SKU',
+        message: 'The warehouse does not stock a SKU of this order.',
+      },
+    ]);
+    expect((await hubOrder(hub, '2003')).status).toBe('on_hold');
+  });
+
+  it('accepts a cancellation request the 3PL could still carry out', async () => {
+    const fulfillmentOrder = requested(2004);
+    await notify('FULFILLMENT_REQUEST');
+    await eventually(() => fulfillmentOrder.requestStatus === 'ACCEPTED', 'the request to be accepted');
+
+    hub.shop.requestCancellation(fulfillmentOrder.order.id);
+    await notify('CANCELLATION_REQUEST');
+    await eventually(
+      () => fulfillmentOrder.requestStatus === 'CANCELLATION_ACCEPTED',
+      'the cancellation to be accepted',
+    );
+    expect((await hubOrder(hub, '2004')).status).toBe('cancelled');
+    expect(hub.threePl.orders().find((candidate) => candidate.order_number === '#2004')?.status).toBe(
+      'cancelled',
+    );
+  });
+
+  it('refuses a cancellation request once the parcel has left', async () => {
+    const fulfillmentOrder = requested(2005);
+    await notify('FULFILLMENT_REQUEST');
+    const taken = await eventually(async () => {
+      const current = await hubOrder(hub, '2005');
+      return current?.status === 'accepted' ? current : undefined;
+    }, 'the order at the 3PL');
+    hub.threePl.shipNow(hub.threePl.ordersByReference(taken.shipments[0].id)[0]!.id);
+    await eventually(async () => (await hubOrder(hub, '2005'))?.status === 'shipped', 'the order to ship');
+
+    hub.shop.requestCancellation(fulfillmentOrder.order.id);
+    await notify('CANCELLATION_REQUEST');
+    await eventually(
+      () => fulfillmentOrder.answers.some((answer) => answer.kind === 'reject_cancellation'),
+      'the refusal',
+    );
+    expect(fulfillmentOrder.answers.find((answer) => answer.kind === 'reject_cancellation')?.message).toMatch(
+      /can no longer cancel/,
+    );
+  });
+
+  it('publishes stock changes at the 3PL, and ignores the echo of its own write', async () => {
+    const item = hub.shop.inventory.find((candidate) => candidate.sku === 'SKU2006-020')!;
+    const writesBefore = hub.shop.callsOf('inventorySetQuantities').length;
+    hub.threePl.setStock('SKU2006-020', 3);
+    // The hub publishes what the 3PL can ship, less what orders not yet at a 3PL will take.
+    const published = await eventually(() => {
+      const write = hub.shop.callsOf('inventorySetQuantities').slice(writesBefore).at(-1);
+      const row = write?.variables.input.quantities.find(
+        (candidate: any) => candidate.inventoryItemId === item.id,
+      );
+      return row && item.available.get(location) === row.quantity ? row.quantity : undefined;
+    }, 'the new count in Shopify');
+    expect(published).toBeLessThanOrEqual(3);
+    const last = hub.shop.callsOf('inventorySetQuantities').at(-1)!;
+    expect(last.idempotencyKey).toEqual(expect.any(String));
+    expect(last.variables.input).toMatchObject({
+      name: 'available',
+      referenceDocumentUri: expect.stringMatching(/^gid:\/\/fulfillment-hub\//),
+    });
+
+    // Shopify announces our own write back: nothing to do.
+    const level = (available: number) =>
+      serialize({
+        inventory_item_id: Number(item.id.split('/').pop()),
+        location_id: Number(location.split('/').pop()),
+        available,
+        updated_at: new Date().toISOString(),
+        admin_graphql_api_id: `gid://shopify/InventoryLevel/${location.split('/').pop()}?inventory_item_id=${item.id.split('/').pop()}`,
+      });
+    const writes = hub.shop.callsOf('inventorySetQuantities').length;
+    expect((await hub.postWebhook('inventory_levels/update', level(published))).status).toBe(200);
+    // The merchant edits the count in the admin: the hub's count is put back.
+    item.available.set(location, 9);
+    expect((await hub.postWebhook('inventory_levels/update', level(9))).status).toBe(200);
+    await eventually(() => item.available.get(location) === published, 'the hub’s count to be put back');
+    expect(hub.shop.callsOf('inventorySetQuantities')).toHaveLength(writes + 1);
+    expect(hub.shop.callsOf('inventorySetQuantities').at(-1)?.variables.input.quantities).toEqual([
+      { inventoryItemId: item.id, locationId: location, quantity: published, changeFromQuantity: 9 },
+    ]);
+  });
+
+  it('reschedules the job when Shopify answers THROTTLED, and then succeeds', async () => {
+    const fulfillmentOrder = requested(2006);
+    hub.shop.throttleNext = 1;
+    await notify('FULFILLMENT_REQUEST');
+    await eventually(
+      () => fulfillmentOrder.requestStatus === 'ACCEPTED',
+      'the request to be accepted after the throttle',
+      30_000,
+    );
+    expect(hub.shop.calls.some((call) => call.outcome === 'throttled')).toBe(true);
+    // The apply job gave its slot back with Shopify's wait, and ran again later: two attempts.
+    const delivery = await eventually(async () => {
+      const { body } = await hub.api<{ items: any[] }>(
+        'GET',
+        `/api/deliveries?connectionId=${hub.connectionId}&limit=50`,
+      );
+      const newest = body.items.find((item) => item.topic === 'fulfillment_order_notification');
+      return newest?.status === 'processed' ? newest : undefined;
+    }, 'the notification to be processed');
+    expect(delivery.attempts).toBe(2);
+    expect(delivery.lastError).toBeNull();
+  });
+
+  it('is addressed by the shop header at the app-wide route too', async () => {
+    const { body, headers } = notification('FULFILLMENT_REQUEST', SHOP);
+    const response = await fetch(`${hub.running.url}/webhooks/shopify`, { method: 'POST', headers, body });
+    expect(response.status).toBe(200);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Every delivery from Shopify (webhooks, compliance topics, and the fulfillment service's request
+ * notifications) carries `X-Shopify-Hmac-Sha256`: a base64 HMAC-SHA256 of the raw body with the
+ * app's client secret. It is checked on the exact bytes received (re-serialized JSON differs:
+ * escaped slashes, ids beyond 2^53) and compared in constant time; anything short of a match fails
+ * closed, which the hub answers with 401, as Shopify's review requires of compliance topics.
+ *
+ * This is the check `@shopify/shopify-api` makes (`webhooks.validate` and, for notifications,
+ * `fulfillmentService.validate`, which checks only the HMAC); it is done here synchronously
+ * because the SDK's `verifyWebhook` is synchronous while the library's is not. The tests hold the
+ * two to the same answers.
+ */
+import {
+  type ConnectionContext,
+  headerValue,
+  hmacSha256,
+  type InboundRequest,
+  signaturesEqual,
+  type VerifyResult,
+} from '../../src/sdk/index.ts';
+
+export function verifyShopifyDelivery(
+  request: InboundRequest,
+  context: Pick<ConnectionContext, 'externalAccount'>,
+  /** The current secret, then the one before a rotation (Shopify may use it for up to an hour). */
+  secrets: readonly string[],
+): VerifyResult {
+  if (secrets.length === 0) {
+    return {
+      ok: false,
+      reason: 'missing_secret',
+      message: 'SHOPIFY_API_SECRET is not set: nothing can be verified',
+    };
+  }
+  const received =
+    headerValue(request.headers, 'x-shopify-hmac-sha256') ??
+    headerValue(request.headers, 'shopify-hmac-sha256');
+  if (!received)
+    return { ok: false, reason: 'missing_signature', message: 'no X-Shopify-Hmac-Sha256 header' };
+  if (request.rawBody.length === 0)
+    return { ok: false, reason: 'bad_signature', message: 'the body is empty' };
+  const matches = secrets.some((secret) =>
+    signaturesEqual(hmacSha256(secret, request.rawBody, 'base64'), received.trim()),
+  );
+  if (!matches) {
+    return { ok: false, reason: 'bad_signature', message: 'X-Shopify-Hmac-Sha256 does not match the body' };
+  }
+  // The signature covers the body only; a delivery for one shop must not be applied to another's connection.
+  const shop =
+    headerValue(request.headers, 'x-shopify-shop-domain') ??
+    headerValue(request.headers, 'shopify-shop-domain');
+  if (shop && shop.trim().toLowerCase() !== context.externalAccount.toLowerCase()) {
+    return {
+      ok: false,
+      reason: 'bad_signature',
+      message: `a delivery for ${shop} was sent to the connection of ${context.externalAccount}`,
+    };
+  }
+  return { ok: true };
+}
