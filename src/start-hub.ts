@@ -47,6 +47,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed by the server'),
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');

@@ -26,6 +26,8 @@ import {
 
 /** The topic the connector gives a fulfillment service's callback, which has no topic header. */
 export const NOTIFICATION_TOPIC = 'fulfillment_order_notification';
+/** What Shopify appends to a fulfillment service's callback URL (the connection's webhook URL). */
+export const NOTIFICATION_SUB_PATH = '/fulfillment_order_notification';
 
 export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
 export const REQUEST_TOPICS = [
@@ -44,11 +46,19 @@ export function parseShopifyDelivery(request: InboundRequest, context: ShopifyCo
   const webhookId =
     headerValue(request.headers, 'x-shopify-webhook-id') ??
     headerValue(request.headers, 'shopify-webhook-id');
+  const subPath = normalizedSubPath(request.subPath);
+  // Shopify appends only this to the callback URL (and polls `/fetch_stock` and
+  // `/fetch_tracking_numbers` by GET, which the service is registered without).
+  if (subPath && subPath !== NOTIFICATION_SUB_PATH) {
+    throw new MalformedPayloadError(`nothing is expected at ${subPath.slice(0, 80)}`);
+  }
   const body = readJsonBody(request.rawBody);
 
-  if (!topic) {
-    // A fulfillment service's callback: `{"kind": …}`, signed like a webhook, with no topic or id.
-    // It is only a ping to sweep, so each one counts (two identical pings are two hints).
+  if (subPath === NOTIFICATION_SUB_PATH || !topic) {
+    // A fulfillment service's callback: `{"kind": …}`, signed like a webhook, with no topic or id,
+    // posted to `<callbackUrl>/fulfillment_order_notification` (or, recognised by its missing topic,
+    // to the plain URL). It is only a ping to sweep, so each one counts (two identical pings are two
+    // hints).
     fulfillmentOrderNotification.fromWebhook(body);
     return {
       topic: NOTIFICATION_TOPIC,
@@ -102,4 +112,10 @@ export function parseShopifyDelivery(request: InboundRequest, context: ShopifyCo
       anyObject.fromWebhook(body);
       return { ...delivery, serialKey: null, nothingToApply: true };
   }
+}
+
+/** `''` for the plain URL; otherwise one leading slash and no trailing one. */
+function normalizedSubPath(subPath: string | undefined): string {
+  const trimmed = (subPath ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed ? `/${trimmed}` : '';
 }

@@ -1,14 +1,26 @@
 /**
  * Every delivery from Shopify (webhooks, compliance topics, and the fulfillment service's request
- * notifications) carries `X-Shopify-Hmac-Sha256`: a base64 HMAC-SHA256 of the raw body with the
- * app's client secret. It is checked on the exact bytes received (re-serialized JSON differs:
- * escaped slashes, ids beyond 2^53) and compared in constant time; anything short of a match fails
- * closed, which the hub answers with 401, as Shopify's review requires of compliance topics.
+ * notifications, posted to `<callbackUrl>/fulfillment_order_notification`) carries
+ * `X-Shopify-Hmac-Sha256`: a base64 HMAC-SHA256 of the raw body with the app's client secret. It is
+ * checked on the exact bytes received (re-serialized JSON differs: escaped slashes, ids beyond
+ * 2^53) and compared in constant time; anything short of a match fails closed, which the hub
+ * answers with 401, as Shopify's review requires of compliance topics. The sub-path is not signed
+ * and changes nothing here: `parseWebhook` decides what a sub-path may carry.
  *
  * This is the check `@shopify/shopify-api` makes (`webhooks.validate` and, for notifications,
- * `fulfillmentService.validate`, which checks only the HMAC); it is done here synchronously
- * because the SDK's `verifyWebhook` is synchronous while the library's is not. The tests hold the
- * two to the same answers.
+ * `fulfillmentService.validate`, which checks only the HMAC), and the tests hold the two to the
+ * same verdicts. The hub now awaits an asynchronous `verifyWebhook`, but calling the library is
+ * still not the cleaner way:
+ * - it knows one secret (its config's `apiSecretKey`), so accepting the previous secret during a
+ *   rotation would take a second `shopifyApi` instance built only for that;
+ * - it hashes a string (the body decoded and re-encoded as UTF-8), not the bytes received;
+ * - `webhooks.validate` also requires the topic, webhook id and API version headers, so it refuses
+ *   every notification and reports a missing header as a failed validation (a 401 where the hub
+ *   answers 400), leaving `fulfillmentService.validate` for everything, which reads only
+ *   `X-Shopify-Hmac-Sha256`;
+ * - both take a Node request and response (`rawRequest`, `rawResponse`) through the runtime adapter,
+ *   which the hub does not have: we would fake them and cast the arguments.
+ * So the same algorithm (HMAC-SHA256, base64, constant-time comparison) is written here directly.
  */
 import {
   type ConnectionContext,

@@ -1,6 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { sql } from 'kysely';
 import type { Connection } from '../db/types.ts';
 import type { Connector } from '../sdk/contracts.ts';
 import { ConnectorError } from '../sdk/errors.ts';

@@ -5,11 +5,11 @@
  * fulfillment with tracking; an unroutable one is rejected with its reason; cancellation requests
  * are accepted or refused as the 3PL can; stock follows the 3PL; a THROTTLED answer reschedules.
  *
- * Notifications are posted to the connection's webhook URL, which is the callback URL registered
- * with Shopify. (Shopify appends `/fulfillment_order_notification`; see the README.)
+ * Notifications are posted where Shopify posts them: `<callbackUrl>/fulfillment_order_notification`,
+ * the callback URL being the connection's webhook URL. The plain URL still takes them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notification } from './helpers/deliveries.ts';
+import { notification, sign } from './helpers/deliveries.ts';
 import type { FakeFulfillmentOrder } from './helpers/fake-shop.ts';
 import { paidOrder, SHOP, serialize } from './helpers/fixtures.ts';
 import {
@@ -45,9 +45,12 @@ describe('Shopify as a fulfillment service, end to end', () => {
     return created.fulfillmentOrders.nodes[0]!;
   }
 
-  async function notify(kind: 'FULFILLMENT_REQUEST' | 'CANCELLATION_REQUEST') {
+  async function notify(
+    kind: 'FULFILLMENT_REQUEST' | 'CANCELLATION_REQUEST',
+    url = `${hub.webhookUrl}/fulfillment_order_notification`,
+  ) {
     const { body, headers } = notification(kind);
-    const response = await fetch(hub.webhookUrl, { method: 'POST', headers, body });
+    const response = await fetch(url, { method: 'POST', headers, body });
     return { status: response.status, body: await response.json() };
   }
 
@@ -250,6 +253,37 @@ describe('Shopify as a fulfillment service, end to end', () => {
     }, 'the notification to be processed');
     expect(delivery.attempts).toBe(2);
     expect(delivery.lastError).toBeNull();
+  });
+
+  it('takes a notification at the plain callback URL too, and refuses other sub-paths and forgeries', async () => {
+    const fulfillmentOrder = requested(2007);
+    expect(await notify('FULFILLMENT_REQUEST', hub.webhookUrl)).toMatchObject({
+      status: 200,
+      body: { outcome: 'accepted' },
+    });
+    await eventually(() => fulfillmentOrder.requestStatus === 'ACCEPTED', 'the request to be accepted');
+
+    expect(await notify('FULFILLMENT_REQUEST', `${hub.webhookUrl}/fetch_stock`)).toMatchObject({
+      status: 400,
+      body: { outcome: 'rejected' },
+    });
+    const { body } = notification('FULFILLMENT_REQUEST');
+    const forged = await fetch(`${hub.webhookUrl}/fulfillment_order_notification`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-hmac-sha256': sign(body, 'not-the-secret-000'),
+      },
+      body,
+    });
+    expect(forged.status).toBe(401);
+    const unsigned = await fetch(`${hub.webhookUrl}/fulfillment_order_notification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({ error: 'missing_signature' });
   });
 
   it('is addressed by the shop header at the app-wide route too', async () => {

@@ -113,6 +113,8 @@ describe('verifying fulfillment service notifications', () => {
     const { body, headers } = notification('FULFILLMENT_REQUEST');
     const request = { headers, rawBody: body };
     expect(verify(request)).toEqual({ ok: true });
+    // Where Shopify posts it: the sub-path is not signed and does not change the verdict.
+    expect(verify({ ...request, subPath: '/fulfillment_order_notification' })).toEqual({ ok: true });
     expect(await libraryFulfillmentServiceVerdict(request)).toBe(true);
     // The webhook check would refuse it: a notification has no topic or webhook id headers.
     expect(await libraryWebhookVerdict(request)).toBe(false);

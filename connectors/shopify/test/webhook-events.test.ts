@@ -45,6 +45,34 @@ describe('parsing deliveries', () => {
     );
   });
 
+  it('reads what is posted to <callbackUrl>/fulfillment_order_notification as a notification, and nothing else at a sub-path', () => {
+    const { body, headers } = notification('CANCELLATION_REQUEST');
+    for (const subPath of ['/fulfillment_order_notification', 'fulfillment_order_notification/']) {
+      expect(parseShopifyDelivery({ headers, rawBody: body, subPath }, fulfillmentService())).toMatchObject({
+        topic: NOTIFICATION_TOPIC,
+        serialKey: 'fulfillment-requests',
+      });
+    }
+    expect(
+      parseShopifyDelivery(
+        { headers, rawBody: body, subPath: '/fulfillment_order_notification' },
+        merchantManaged(),
+      ).nothingToApply,
+    ).toBe(true);
+    expect(parseShopifyDelivery({ headers, rawBody: body, subPath: '' }, fulfillmentService()).topic).toBe(
+      NOTIFICATION_TOPIC,
+    );
+    // Only notifications are posted there: an order body at that path is unreadable, and other
+    // sub-paths (`/fetch_stock` is a GET the service is registered without) are refused.
+    const order = delivery(fixtureBytes('orders_create.json'), { topic: 'orders/create' });
+    expect(() =>
+      parseShopifyDelivery({ ...order, subPath: '/fulfillment_order_notification' }, fulfillmentService()),
+    ).toThrow(MalformedPayloadError);
+    expect(() =>
+      parseShopifyDelivery({ headers, rawBody: body, subPath: '/fetch_stock' }, fulfillmentService()),
+    ).toThrow(MalformedPayloadError);
+  });
+
   it('refuses what it cannot read: no webhook id, a body that is not JSON or not an order', () => {
     const body = fixtureBytes('orders_create.json');
     const withoutId = delivery(body, { topic: 'orders/create' });
