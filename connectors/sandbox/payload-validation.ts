@@ -1,55 +1,9 @@
-/**
- * Every payload the connectors rely on is checked against a JSON schema before it is read, so a
- * surprise from the remote side fails loudly at the boundary instead of as `undefined` deep in the
- * hub. Schemas list only the fields we use and leave `additionalProperties` open: a platform adding
- * a field must not break the integration.
- */
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { type JsonSchema, MalformedPayloadError, RetryableError } from '../../src/sdk/index.ts';
-
-// ajv-formats is CommonJS; under NodeNext its plugin is the `default` property of the import.
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
-addFormats.default(ajv, ['date-time', 'uri']);
-
-export interface Payload<T> {
-  /** A webhook body we cannot read: MalformedPayloadError, which the hub answers with 400. */
-  fromWebhook(value: unknown): T;
-  /**
-   * An API answer we cannot rely on: RetryableError, because it is usually transient (a proxy's
-   * error page, a deploy in progress); the hub's retry limit catches the ones that are not.
-   */
-  fromResponse(value: unknown, request: string): T;
-}
-
-/** Binds a schema to the TypeScript type it guarantees; keep the two side by side and in step. */
-export function definePayload<T>(description: string, schema: JsonSchema): Payload<T> {
-  const validate = ajv.compile<T>(schema);
-  const problems = () => ajv.errorsText(validate.errors, { dataVar: description });
-  return {
-    fromWebhook(value) {
-      if (!validate(value)) throw new MalformedPayloadError(problems());
-      return value;
-    },
-    fromResponse(value, request) {
-      if (!validate(value)) {
-        throw new RetryableError('invalid_response', `${request}: ${problems()}`, { request });
-      }
-      return value;
-    },
-  };
-}
-
-/** Parses a webhook body; anything but JSON is malformed. */
-export function readJsonBody(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString('utf8'));
-  } catch (error) {
-    throw new MalformedPayloadError('the body is not JSON', { cause: error });
-  }
-}
-
-// Building blocks for the payload schemas.
-export const nullableString = { type: ['string', 'null'] } as const;
-export const nonEmptyString = { type: 'string', minLength: 1 } as const;
-export const timestamp = { type: 'string', format: 'date-time' } as const;
+/** The SDK's payload checks (see src/sdk/payload.ts), which every schema in this connector uses. */
+export {
+  definePayload,
+  nonEmptyString,
+  nullableString,
+  type Payload,
+  readJsonBody,
+  timestamp,
+} from '../../src/sdk/index.ts';

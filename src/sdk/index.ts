@@ -3,4 +3,5 @@ export { canonicalEventProblem, canonicalEventSchema } from './canonical-schema.
 export * from './contracts.ts';
 export * from './errors.ts';
 export * from './http-client.ts';
+export * from './payload.ts';
 export * from './signature.ts';
