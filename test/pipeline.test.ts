@@ -361,3 +361,33 @@ describe('a cancellation after the 3PL stored an order whose answer was lost', (
     expect((await findOrder(hub, placed.id)).status).toBe('cancelled');
   });
 });
+
+describe('paging through a list', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(async () => hub?.stop());
+
+  it('returns every order once, newest first, across pages', async () => {
+    const placed = Array.from({ length: 7 }, () =>
+      hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] }),
+    );
+    await waitFor(
+      async () => (await hub.api('GET', '/api/orders?limit=200')).body.items.length === 7,
+      'all orders',
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await hub.api('GET', `/api/orders?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items.map((o: any) => o.sourceOrderId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(new Set(placed.map((p) => p.id)));
+    const bad = await hub.api('GET', '/api/orders?cursor=not-a-cursor');
+    expect(bad.status).toBe(200);
+  });
+});

@@ -1,17 +1,35 @@
-/** Keyset pagination: an opaque cursor holding the last row's sort time and id. */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+import { sql } from 'kysely';
+
+/**
+ * Keyset pagination over newest-first lists ordered by (time, id). The cursor is the last row's id;
+ * the database compares against that row's own timestamp, which keeps PostgreSQL's microseconds
+ * that a JavaScript Date would round away (and with them, rows between two pages).
+ */
+export function encodeCursor(id: string): string {
+  return Buffer.from(id).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = at ? new Date(at) : null;
-  if (!date || Number.isNaN(date.getTime()) || !id) return null;
-  return { at: date, id };
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return UUID.test(id) ? id : null;
 }
 
 export const pageQuerySchema = {
   limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   cursor: { type: 'string', maxLength: 200 },
 } as const;
+
+/** The SQL condition "after the cursor row". */
+export function olderThan(table: string, timeColumn: string, cursorId: string) {
+  return sql<boolean>`(${sql.ref(timeColumn)}, ${sql.ref('id')}) < (select ${sql.ref(timeColumn)}, id from ${sql.table(table)} where id = ${cursorId})`;
+}
+
+/** Cuts the extra row a query fetched (limit + 1) into the page and the cursor of the next one. */
+export function toPage<Row extends { id: string }>(rows: Row[], limit: number) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
 import { errorSchema } from '../errors.ts';
-import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
+import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
 const STATUSES = ['received', 'processed', 'failed', 'dead', 'duplicate', 'rejected', 'ignored'] as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -108,20 +108,11 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       if (connectionId) query = query.where('connection_id', '=', connectionId);
       if (since) query = query.where('received_at', '>=', new Date(since));
       if (until) query = query.where('received_at', '<', new Date(until));
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('received_at', '<', after.at),
-            eb.and([eb('received_at', '=', after.at), eb('id', '<', after.id)]),
-          ]),
-        );
-      }
-      const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      if (after) query = query.where(olderThan('deliveries', 'received_at', after));
+      const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
         items: page.map(summary),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+        nextCursor,
       };
     },
   );

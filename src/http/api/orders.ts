@@ -3,7 +3,7 @@ import { ORDER_STATES } from '../../domain/order-state.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
 import { errorSchema } from '../errors.ts';
-import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
+import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -158,20 +158,11 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .limit(limit + 1);
       if (status) query = query.where('status', '=', status);
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', after.at),
-            eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
-          ]),
-        );
-      }
-      const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      if (after) query = query.where(olderThan('orders', 'created_at', after));
+      const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
         items: page.map(summary),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+        nextCursor,
       };
     },
   );

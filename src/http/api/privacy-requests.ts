@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../pipeline/hub.ts';
-import { decodeCursor, encodeCursor, pageQuerySchema } from '../pagination.ts';
+import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
 const item = {
   type: 'object',
@@ -52,17 +52,8 @@ export async function privacyRequestRoutes(app: FastifyInstance, { hub }: { hub:
         .limit(limit + 1);
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
       if (kind) query = query.where('kind', '=', kind as 'customer.redact');
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', after.at),
-            eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
-          ]),
-        );
-      }
-      const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      if (after) query = query.where(olderThan('privacy_requests', 'created_at', after));
+      const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
         items: page.map((r) => ({
           id: r.id,
@@ -74,7 +65,7 @@ export async function privacyRequestRoutes(app: FastifyInstance, { hub }: { hub:
           result: r.result,
           createdAt: r.created_at.toISOString(),
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+        nextCursor,
       };
     },
   );
