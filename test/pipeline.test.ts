@@ -388,6 +388,7 @@ describe('paging through a list', () => {
     expect(seen).toHaveLength(7);
     expect(new Set(seen)).toEqual(new Set(placed.map((p) => p.id)));
     const bad = await hub.api('GET', '/api/orders?cursor=not-a-cursor');
-    expect(bad.status).toBe(200);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('invalid_request');
   });
 });

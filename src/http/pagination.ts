@@ -19,7 +19,8 @@ export function decodeCursor(cursor: string | undefined): string | null {
 
 export const pageQuerySchema = {
   limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-  cursor: { type: 'string', maxLength: 200 },
+  // The base64url form of a row id, as `nextCursor` gave it; anything else is a 400.
+  cursor: { type: 'string', pattern: '^[A-Za-z0-9_-]{48}$' },
 } as const;
 
 /** The SQL condition "after the cursor row". */
