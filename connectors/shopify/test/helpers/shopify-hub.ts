@@ -8,7 +8,7 @@ import nock from 'nock';
 import { loadConfig } from '../../../../src/config.ts';
 import { type RunningHub, startHub } from '../../../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/test-database.ts';
-import { TEST_API_TOKEN, testEnv } from '../../../../test/helpers/test-hub.ts';
+import { TEST_API_TOKEN, testEnv, waitFor } from '../../../../test/helpers/test-hub.ts';
 import { createConnectors } from '../../../registry.ts';
 import { createThreePlSimulator, type ThreePlSimulator } from '../../../sandbox/index.ts';
 import type { ShopifyMode } from '../../connection.ts';
@@ -162,27 +162,13 @@ export async function startShopifyHub(options: {
   };
 }
 
-/** Polls until the check returns a value, or fails naming what it waited for. */
-export async function eventually<T>(
+/** Polls until the check returns a value, or fails naming what it waited for (the suite's own waitFor). */
+export function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
-  );
+  return waitFor(async () => check(), what, timeoutMs);
 }
 
 /** The hub's view of a Shopify order (by its numeric id), or undefined. */
