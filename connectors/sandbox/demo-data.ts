@@ -2,6 +2,7 @@
  * The sandbox's made-up products and customers. Shared by both simulators so that, by default, the
  * 3PL stocks exactly what the storefront sells and the demo works with no configuration.
  */
+import type { StorefrontAddress } from './storefront-simulator-types.ts';
 
 export interface CatalogItem {
   sku: string;
@@ -25,17 +26,7 @@ export function defaultStock(): Record<string, number> {
 
 export interface DemoCustomer {
   email: string;
-  address: {
-    name: string;
-    company: string | null;
-    address1: string;
-    address2: string | null;
-    city: string;
-    province: string | null;
-    zip: string | null;
-    country_code: string;
-    phone: string | null;
-  };
+  address: StorefrontAddress;
 }
 
 // Non-ASCII names and cities on purpose: every hop (JSON, signatures, the database, the 3PL) must

@@ -2,8 +2,8 @@
  * The sandbox storefront's public shapes: its orders as they travel in webhooks and API answers
  * (Shopify-like, snake_case, ids and money as strings), and the simulator's options and methods.
  */
-import type { Logger } from 'pino';
 import type { CatalogItem } from './demo-data.ts';
+import type { SimulatorOptions, SimulatorServer } from './simulator-types.ts';
 import type { SentEvent } from './webhook-sender.ts';
 
 export interface StorefrontAddress {
@@ -70,28 +70,14 @@ export interface OrderOverrides extends OrderChanges {
   lines?: { sku: string; quantity: number; title?: string; price?: string; requires_shipping?: boolean }[];
 }
 
-export interface StorefrontSimulatorOptions {
-  apiKey: string;
-  webhookSecret: string;
-  webhookUrl?: string | null;
+export interface StorefrontSimulatorOptions extends SimulatorOptions {
   catalog?: CatalogItem[];
   currency?: string;
   /** Place a random demo order every this many milliseconds once listening; 0 (default) = never. */
   orderIntervalMs?: number;
-  webhookRetries?: number;
-  webhookRetryDelayMs?: number;
-  logger?: Logger;
 }
 
-export interface StorefrontSimulator {
-  /** Starts the HTTP API; resolves with its base URL, e.g. `http://127.0.0.1:41234`. */
-  listen(port?: number, host?: string): Promise<string>;
-  close(): Promise<void>;
-  setWebhookUrl(url: string | null): void;
-  /** While paused, orders still change but no webhook is sent: the hub must reconcile by polling. */
-  pauseWebhooks(paused: boolean): void;
-  /** Resolves when no webhook delivery is in progress. */
-  webhooksSettled(): Promise<void>;
+export interface StorefrontSimulator extends SimulatorServer {
   placeOrder(overrides?: OrderOverrides): StorefrontOrder;
   updateOrder(id: string, changes: OrderChanges): StorefrontOrder;
   cancelOrder(id: string): StorefrontOrder;

@@ -2,7 +2,7 @@
  * The sandbox 3PL's public shapes: its orders and shipments as they travel in webhooks and API
  * answers, and the simulator's options and methods.
  */
-import type { Logger } from 'pino';
+import type { SimulatorOptions, SimulatorServer } from './simulator-types.ts';
 import type { SentEvent } from './webhook-sender.ts';
 
 export type ThreePlOrderStatus = 'accepted' | 'shipped' | 'delivered' | 'cancelled';
@@ -49,10 +49,7 @@ export interface ThreePlOrder {
   shipment: ThreePlShipment | null;
 }
 
-export interface ThreePlSimulatorOptions {
-  apiKey: string;
-  webhookSecret: string;
-  webhookUrl?: string | null;
+export interface ThreePlSimulatorOptions extends SimulatorOptions {
   /** Available units per SKU; a SKU not in it is unknown to the warehouse. Default: the demo catalog. */
   stock?: Record<string, number>;
   location?: string;
@@ -66,19 +63,9 @@ export interface ThreePlSimulatorOptions {
   rejectSkus?: string[];
   /** Called after an order is stored and before the create response is sent (to test races). */
   beforeCreateResponse?: (order: ThreePlOrder) => Promise<void> | void;
-  webhookRetries?: number;
-  webhookRetryDelayMs?: number;
-  logger?: Logger;
 }
 
-export interface ThreePlSimulator {
-  /** Starts the HTTP API; resolves with its base URL, e.g. `http://127.0.0.1:41235`. */
-  listen(port?: number, host?: string): Promise<string>;
-  close(): Promise<void>;
-  setWebhookUrl(url: string | null): void;
-  pauseWebhooks(paused: boolean): void;
-  /** Resolves when no webhook delivery is in progress. */
-  webhooksSettled(): Promise<void>;
+export interface ThreePlSimulator extends SimulatorServer {
   orders(): ThreePlOrder[];
   ordersByReference(reference: string): ThreePlOrder[];
   /** How many `POST /v1/orders` requests arrived (authenticated), whatever their outcome. */

@@ -1,0 +1,22 @@
+/** What both simulators share: how they are reached and how they send webhooks. */
+import type { Logger } from 'pino';
+
+export interface SimulatorOptions {
+  apiKey: string;
+  webhookSecret: string;
+  webhookUrl?: string | null;
+  webhookRetries?: number;
+  webhookRetryDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface SimulatorServer {
+  /** Starts the HTTP API; resolves with its base URL, e.g. `http://127.0.0.1:41234`. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  setWebhookUrl(url: string | null): void;
+  /** While paused, state still changes but no webhook is sent: the hub must reconcile by polling. */
+  pauseWebhooks(paused: boolean): void;
+  /** Resolves when no webhook delivery is in progress. */
+  webhooksSettled(): Promise<void>;
+}
