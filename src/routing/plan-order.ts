@@ -72,6 +72,7 @@ const units = (lines: readonly PlannedLine[]) => lines.reduce((sum, line) => sum
 export function routeOrder(input: RoutingInput, readStock: StockReader): RoutingResult {
   const { order } = input;
   const nowMs = Date.parse(input.now);
+  if (Number.isNaN(nowMs)) throw new RangeError(`now is not an ISO 8601 instant: ${input.now}`);
   const compiled = input.ruleSet ? compileRuleSet(input.ruleSet) : null;
   const costs: CostTable | undefined = input.ruleSet?.definition.costs;
   const locations = [...input.locations].sort((a, b) => compareIds(a.locationId, b.locationId));
