@@ -111,7 +111,7 @@ export function summarize(parcels: Parcel[]): {
   if (parcels.length === 0) return { status: 'accepted', tracking: null, reason: null };
   const live = parcels.filter((p) => p.status !== 'cancelled');
   if (live.length === 0) {
-    return { status: 'cancelled', tracking: null, reason: joinReasons(parcels) };
+    return { status: 'cancelled', tracking: null, reason: joinReasons(parcels, parcels.length) };
   }
   const gone = live.filter((p) => p.status === 'shipped' || p.status === 'delivered');
   if (gone.length > 0) {
@@ -120,7 +120,8 @@ export function summarize(parcels: Parcel[]): {
     return { status, tracking, reason: null };
   }
   const troubled = live.filter((p) => p.status === 'exception');
-  if (troubled.length > 0) return { status: 'exception', tracking: null, reason: joinReasons(troubled) };
+  if (troubled.length > 0)
+    return { status: 'exception', tracking: null, reason: joinReasons(troubled, parcels.length) };
   return { status: 'accepted', tracking: null, reason: null };
 }
 
@@ -130,9 +131,10 @@ function byId(a: Parcel, b: Parcel): number {
   return left < right ? -1 : left > right ? 1 : a.externalId.localeCompare(b.externalId);
 }
 
-function joinReasons(parcels: Parcel[]): string | null {
+/** Named by shipment when the order has several, so a person knows which one to look at. */
+function joinReasons(parcels: Parcel[], total: number): string | null {
   const text = parcels
-    .map((p) => (p.reason ? (parcels.length > 1 ? `shipment ${p.externalId}: ${p.reason}` : p.reason) : null))
+    .map((p) => (p.reason ? (total > 1 ? `shipment ${p.externalId}: ${p.reason}` : p.reason) : null))
     .filter(Boolean)
     .join('; ');
   return text ? text.slice(0, MAX_REASON) : null;
