@@ -72,7 +72,9 @@ export function parcelOf(shipment: ShipBobShipment): Parcel {
  */
 export function withHint(parcel: Parcel, envelope: WebhookEnvelope, named: boolean): Parcel {
   const { topic } = envelope;
-  if (topic === 'order.delivered' ? parcel.status === 'cancelled' : !named) return parcel;
+  // `order.delivered` speaks for every live shipment of the order; the other topics for one.
+  const concerned = topic === 'order.delivered' ? parcel.status !== 'cancelled' : named;
+  if (!concerned) return parcel;
   const tracking = parcel.tracking ?? trackingOf(envelope.tracking);
   const next = { ...parcel, tracking };
   const pending = parcel.status === 'accepted' || parcel.status === 'exception';

@@ -17,12 +17,12 @@ import type { ShipBobSettings } from './connection.ts';
 import { createOrderBody } from './map-order.ts';
 import { idOf, orderListResponse, orderResponse, type ShipBobOrder } from './payloads.ts';
 
-export function submitted(order: ShipBobOrder, channelId: number): SubmittedShipment {
+export function submitted(order: ShipBobOrder, channelId: number | null): SubmittedShipment {
   return {
     externalId: idOf(order.id),
     status: 'accepted',
     // Handed back on cancel; a later createReturn needs the order and its channel too.
-    data: { orderId: idOf(order.id), channelId },
+    data: { orderId: idOf(order.id), ...(channelId === null ? {} : { channelId }) },
   };
 }
 

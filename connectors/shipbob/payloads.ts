@@ -3,6 +3,7 @@
  * ShipBob's 2026-01 OpenAPI reference and its 2026-07 pages (see README "What was confirmed");
  * schemas list only what is read and leave the rest open. Ids are integers at ShipBob; the lossless
  * parser hands over any beyond 2^53 as digits, so both forms are accepted and read with `idOf`.
+ * Longer than 300 lines on purpose: one schema and type per shape, kept where they can be compared.
  */
 import { definePayload, nullableString } from '../../src/sdk/index.ts';
 

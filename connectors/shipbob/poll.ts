@@ -103,12 +103,12 @@ export async function markTrackingUploaded(
       path: 'shipment:batchUpdateTrackingUpload',
       body: { is_tracking_uploaded: true, shipment_ids: batch.map(Number) },
     });
-    if (response.status !== 200)
-      throw unexpectedResponse(
-        'POST /shipment:batchUpdateTrackingUpload',
-        response,
-        'tracking_upload_refused',
-      );
+    if (response.status !== 200) {
+      // A refused batch must not wedge reconciliation: its shipments come back in the tracking
+      // queue, are reported again (deduplicated by the hub) and marked next time.
+      failed.push(...batch);
+      continue;
+    }
     const answer = trackingUploadResponse.fromResponse(
       response.body,
       'POST /shipment:batchUpdateTrackingUpload',

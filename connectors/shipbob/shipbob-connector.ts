@@ -7,8 +7,7 @@
  * Beyond the contract, for the hub's coming locations and parcels: `listLocations` (the
  * fulfillment centres a `StockLevel.location` names) and `cancelParcel` (one ShipBob shipment).
  */
-import type { FulfillmentConnector } from '../../src/sdk/index.ts';
-import { headerValue, readJsonBody } from '../../src/sdk/index.ts';
+import { type FulfillmentConnector, headerValue, readJsonBody } from '../../src/sdk/index.ts';
 import type { ShipBobAppConfig } from './app-config.ts';
 import { cancelOrder, cancelParcel, type ParcelOutcome } from './cancel.ts';
 import { resolveChannel } from './channels.ts';
@@ -50,6 +49,11 @@ export interface ShipBobConnector extends FulfillmentConnector<ShipBobSettings, 
     context: ShipBobContext,
     input: { orderId: string; shipmentId: string },
   ): Promise<ParcelOutcome>;
+}
+
+/** The channel already resolved for the connection, without asking ShipBob. */
+function knownChannel(context: ShipBobContext): number | null {
+  return readState(context.state).channelId ?? context.settings.channelId ?? null;
 }
 
 export function createShipBobConnector(options: ShipBobConnectorOptions = {}): ShipBobConnector {
@@ -103,6 +107,15 @@ export function createShipBobConnector(options: ShipBobConnectorOptions = {}): S
         );
         return [];
       }
+      // The subscription is account-wide: orders of the merchant's other integrations are not ours.
+      const channelId = knownChannel(context);
+      if (
+        order.channel?.id !== undefined &&
+        channelId !== null &&
+        String(order.channel.id) !== String(channelId)
+      ) {
+        return [];
+      }
       return [shipmentEvent(order, envelope.occurredAt, envelope)];
     },
 
@@ -133,9 +146,7 @@ export function createShipBobConnector(options: ShipBobConnectorOptions = {}): S
     async findShipment(context, reference) {
       const client = api(context);
       const order = await findOrderByReference(client, reference);
-      if (!order) return null;
-      const channelId = readState(context.state).channelId ?? context.settings.channelId ?? 0;
-      return submitted(order, channelId);
+      return order ? submitted(order, knownChannel(context)) : null;
     },
 
     async cancelShipment(context, shipment) {

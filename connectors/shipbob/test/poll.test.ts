@@ -85,6 +85,20 @@ describe('reconciliation by polling', () => {
     expect(JSON.parse(second.nextCursor as string).ack).toEqual([]);
   });
 
+  it('carries on when ShipBob refuses to mark a batch: the shipments come back and are marked later', async () => {
+    const context = shipBobContext({ settings: { pollInventory: false } });
+    const cursor = JSON.stringify({
+      updatedSince: '2026-11-27T15:00:00.000Z',
+      createdSince: '2026-10-31T00:00:00.000Z',
+      ack: ['200000001'],
+    });
+    nock(API).post(`${VERSION}/shipment:batchUpdateTrackingUpload`).reply(400, 'Bad Request');
+    expectOrderReads({ tracked: [shipped], changed: [], since: '2026-11-27T15:00:00.000Z' });
+    const result = await connector.pollSince(context, cursor);
+    expect(result.events).toHaveLength(1);
+    expect(JSON.parse(result.nextCursor as string).ack).toEqual(['200000001']);
+  });
+
   it('pages through the tracking queue 250 at a time', async () => {
     const context = shipBobContext({ settings: { pollInventory: false } });
     const page = Array.from({ length: 250 }, (_, i) => ({

@@ -213,6 +213,14 @@ describe('mapping each topic to the hub shipment, reading the order back', () =>
     });
   });
 
+  it('ignores orders of the merchant’s other integrations (the subscription is account-wide)', async () => {
+    const foreign = {
+      ...withShipment({ status: 'Completed', tracking }),
+      channel: { id: 100103, name: 'Shopify' },
+    };
+    expect(await map('order.shipped', event, foreign)).toEqual([]);
+  });
+
   it('applies nothing when ShipBob no longer has the order', async () => {
     nock(API).get(`${VERSION}/order/${ORDER_ID}`).reply(404);
     const delivery = signedDelivery('order.shipped', event);
