@@ -6,6 +6,7 @@
 import { ConfigError } from '../src/config.ts';
 import type { Connector } from '../src/sdk/index.ts';
 import { sandbox3pl, sandboxStorefront } from './sandbox/index.ts';
+import { createShipBobConnector, readShipBobAppConfig, ShipBobConfigError } from './shipbob/index.ts';
 import { createShopifyConnector, readShopifyAppConfig, ShopifyConfigError } from './shopify/index.ts';
 import { createWooCommerceConnector } from './woocommerce/index.ts';
 
@@ -17,5 +18,18 @@ export function createConnectors(env: Record<string, string | undefined> = proce
     if (error instanceof ShopifyConfigError) throw new ConfigError(error.message);
     throw error;
   }
-  return [sandboxStorefront, sandbox3pl, createShopifyConnector(shopify), createWooCommerceConnector()];
+  let shipbob: ReturnType<typeof readShipBobAppConfig>;
+  try {
+    shipbob = readShipBobAppConfig(env);
+  } catch (error) {
+    if (error instanceof ShipBobConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return [
+    sandboxStorefront,
+    sandbox3pl,
+    createShopifyConnector(shopify),
+    createWooCommerceConnector(),
+    createShipBobConnector({ app: shipbob }),
+  ];
 }

@@ -112,6 +112,18 @@ export type CanonicalEvent =
       tracking: Tracking | null;
       reason: string | null;
       occurredAt: string;
+      /**
+       * When the 3PL ships one submission in several parcels (ShipBob splits an order into
+       * shipments, possibly from several warehouses), each of them; `status` and `tracking` above
+       * summarise them. Optional, and not read by the hub yet.
+       */
+      parcels?: {
+        externalId: string;
+        status: ShipmentEventStatus;
+        tracking: Tracking | null;
+        location: string | null;
+        reason: string | null;
+      }[];
     }
   | { type: 'stock.changed'; levels: StockLevel[]; occurredAt: string }
   /** A storefront's own stock changed (an admin edit, or the echo of our write): the 3PL stays the truth. */
@@ -292,7 +304,12 @@ export interface FulfillmentConnector<S = any, C = any>
   cancelShipment(
     context: ConnectionContext<S, C>,
     shipment: { reference: string; externalId: string; data: Record<string, unknown> },
-  ): Promise<{ outcome: 'cancelled' | 'refused'; reason: string | null }>;
+  ): Promise<{
+    outcome: 'cancelled' | 'refused';
+    reason: string | null;
+    /** The 3PL's answer per parcel, when it has several for this shipment (optional, not read yet). */
+    parcels?: { externalId: string; outcome: 'cancelled' | 'refused'; reason: string | null }[];
+  }>;
   /** Every SKU the 3PL holds, with what it can ship now. */
   fetchStock(context: ConnectionContext<S, C>): Promise<StockLevel[]>;
   pollSince(context: ConnectionContext<S, C>, cursor: string | null): Promise<PollResult>;

@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './http-client.ts';
 export * from './payload.ts';
 export * from './signature.ts';
+export * from './standard-webhooks.ts';
