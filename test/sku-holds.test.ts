@@ -169,6 +169,16 @@ describe('lines the 3PL cannot identify', () => {
     expect(fulfillments).toHaveLength(1);
     expect(fulfillments[0]?.line_items).toHaveLength(1);
 
+    // A change from the storefront looks at the held part again, and leaves it as it is.
+    hub.storefront.updateOrder(placed.id, { note: 'please hurry' });
+    const looked = await waitFor(async () => {
+      const order = await findOrder(hub, placed.id);
+      return order?.timeline.some((e: any) => e.type === 'order.updated') ? order : undefined;
+    }, 'the storefront change to be applied');
+    expect(looked).toMatchObject({ status: 'partially_shipped', heldLines: 1 });
+    expect(looked.timeline.filter((e: any) => e.type === 'order.part_held')).toHaveLength(1);
+    expect(looked.shipments).toHaveLength(1);
+
     // Released without the card: nothing else is sent, and the order is complete.
     const released = await hub.api('POST', `/api/orders/${partial.id}/release`, {
       excludeUnidentifiedLines: true,
@@ -350,6 +360,20 @@ describe('lines the 3PL cannot identify', () => {
         })
       ).status,
     ).toBe(404);
+
+    // The routes are documented, with their parameters.
+    const docs = await fetch(`${hub.running.url}/docs/json`);
+    expect(docs.status).toBe(200);
+    const paths = Object.keys(((await docs.json()) as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/merchants/{merchantId}/sku-map',
+        '/api/merchants/{merchantId}/sku-map/skus/{sku}',
+        '/api/merchants/{merchantId}/sku-map/connections/{connectionId}/variants/{variantId}',
+        '/api/merchants/{merchantId}/line-policy',
+        '/api/orders/{id}/release',
+      ]),
+    );
 
     // Release: the body must say what it releases; an order with nothing held is a 409 with the reason.
     const plain = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });

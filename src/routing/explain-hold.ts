@@ -76,7 +76,9 @@ export function explainLine(line: ExplainedLine, scope: HoldScope): Explanation 
     message =
       actions.length > 0
         ? `The ${label} has no SKU, so the 3PL cannot identify it: map it to a 3PL SKU or mark it "do not ship" via PUT ${actions[0]?.path}, or release without it via POST /api/orders/${scope.orderId}/release.`
-        : `The ${label} has no SKU and no product id, so the 3PL cannot identify it: give it a SKU in the storefront (the order is routed again when it changes), or release without it via POST /api/orders/${scope.orderId}/release.`;
+        : scope.part
+          ? `The ${label} has no SKU and no product id, so the 3PL cannot identify it and nothing can map it: release the order without it via POST /api/orders/${scope.orderId}/release and ship it by hand.`
+          : `The ${label} has no SKU and no product id, so the 3PL cannot identify it: give it a SKU in the storefront (the order is routed again when it changes), or release without it via POST /api/orders/${scope.orderId}/release.`;
   } else {
     const sku = line.fulfillmentSku ?? line.sku ?? '';
     const mappedFrom = line.sku && line.sku !== sku ? ` (the SKU map's name for "${line.sku}")` : '';
@@ -117,6 +119,30 @@ export function explainUnidentified(lines: readonly ExplainedLine[], scope: Hold
     ? 'The rest of the order was sent; these lines wait as a held part. '
     : 'The order is held because the 3PL cannot identify every line. ';
   return { message: lead + explained.map((e) => e.message).join(' '), actions };
+}
+
+/**
+ * What releases a hold the 3PL stage put on the order (no address, an inactive 3PL, the 3PL's
+ * refusal): fix the cause, then route it again. A storefront edit of a held order routes it again
+ * by itself.
+ */
+export function explainSubmitHold(code: string, problem: string, orderId: string): Explanation {
+  const fix =
+    code === 'missing_address'
+      ? 'add a shipping address in the storefront (the order is routed again when it changes)'
+      : code === 'fulfillment_connection_inactive'
+        ? 'reconnect the 3PL (POST /api/connections) or make another one the default'
+        : "fix what the 3PL refused (the SKU map, the 3PL's catalogue, the address)";
+  return {
+    message: `${problem.replace(/\.?$/, '.')} To release it, ${fix}, then route it again via POST /api/orders/${orderId}/retry.`,
+    actions: [
+      {
+        method: 'POST',
+        path: `/api/orders/${orderId}/retry`,
+        description: 'route the order again once the cause is fixed',
+      },
+    ],
+  };
 }
 
 /** What releases a hold that is not about lines. */

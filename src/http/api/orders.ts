@@ -132,7 +132,8 @@ function summary(row: {
     name: row.source_order_name,
     status: row.status,
     statusReason: row.status_reason,
-    heldLines: Number(row.held_lines ?? 0),
+    // A cancelled order waits for nothing.
+    heldLines: row.status === 'cancelled' ? 0 : Number(row.held_lines ?? 0),
     cancelled: row.cancelled,
     currency: row.currency,
     totalMinor: Number(row.total_minor),
@@ -197,8 +198,11 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
       if (held !== undefined) {
         query = query.where((eb) => {
-          const exists = eb.exists(heldLines(eb).select('order_lines.id'));
-          return held ? exists : eb.not(exists);
+          const waiting = eb.and([
+            eb('orders.status', '!=', 'cancelled'),
+            eb.exists(heldLines(eb).select('order_lines.id')),
+          ]);
+          return held ? waiting : eb.not(waiting);
         });
       }
       if (after) query = query.where(olderThan('orders', 'created_at', after));

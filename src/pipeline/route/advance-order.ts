@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Address } from '../../domain/order.ts';
+import { explainSubmitHold } from '../../routing/explain-hold.ts';
 import type { FulfillmentConnector, StorefrontConnector } from '../../sdk/contracts.ts';
 import { NeedsHumanError, RetryableError } from '../../sdk/errors.ts';
 import type { LoadedConnection } from '../connection-store.ts';
@@ -287,9 +288,10 @@ async function hold(hub: Hub, orderId: string, shipmentId: string, error: NeedsH
       .where('id', '=', orderId)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    const release = explainSubmitHold(error.code, error.message, orderId);
     await moveOrderTo(trx, order, 'on_hold', {
       code: error.code,
-      detail: { message: error.message, shipmentId, ...error.context },
+      detail: { ...error.context, message: release.message, actions: release.actions, shipmentId },
     });
   });
 }

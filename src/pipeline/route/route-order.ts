@@ -247,7 +247,8 @@ export async function routeOrder(hub: Hub, orderId: string): Promise<void> {
     }
     await doNotShip();
 
-    if (held.length > 0) {
+    // Once, when the part is first held: a held part is looked at again on every change of the order.
+    if (held.length > 0 && mode === 'full') {
       const explanation = explainUnidentified(held, partScope);
       await event('order.part_held', {
         message: explanation.message,
