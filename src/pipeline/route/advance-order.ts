@@ -8,7 +8,7 @@ import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { moveOrderTo, refreshOrderFromShipments } from './order-status.ts';
-import { routeOrder } from './route-order.ts';
+import { mayRoute, routeOrder } from './route-order.ts';
 
 const TERMINAL_FOR_CANCEL = new Set(['cancelled', 'partially_shipped', 'shipped', 'delivered']);
 
@@ -32,7 +32,7 @@ export async function advanceOrder(hub: Hub, orderId: string): Promise<void> {
     return;
   }
   // Routes the order when it is ready, or its held part when that can go now.
-  await routeOrder(hub, orderId);
+  if (mayRoute(order)) await routeOrder(hub, orderId);
   await submitPendingShipments(hub, orderId);
   await answerRoutingOnce(hub, orderId);
 }

@@ -30,6 +30,11 @@ function modeOf(
   return null;
 }
 
+/** Whether routing may have something to do for an order in this state (a cheap first look). */
+export function mayRoute(order: { status: string; ready_to_fulfill: boolean; cancelled: boolean }): boolean {
+  return modeOf(order, true) !== null;
+}
+
 async function hasHeldLines(db: Hub['db'] | Transaction<Database>, orderId: string): Promise<boolean> {
   const held = await db
     .selectFrom('order_lines')
