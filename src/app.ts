@@ -7,6 +7,7 @@ import { connectionRoutes } from './http/api/connections.ts';
 import { deliveryRoutes } from './http/api/deliveries.ts';
 import { orderRoutes } from './http/api/orders.ts';
 import { privacyRequestRoutes } from './http/api/privacy-requests.ts';
+import { skuMapRoutes } from './http/api/sku-map.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { installRoutes } from './http/install.ts';
@@ -35,6 +36,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Webhook bodies have their own limit; this one bounds the admin API.
     bodyLimit: 1_048_576,
+    // A SKU map key is a path parameter: 255 characters, up to three bytes each once URL-encoded.
+    routerOptions: { maxParamLength: 1024 },
     // One line per request (below), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -82,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(orderRoutes, { hub });
     await api.register(deliveryRoutes, { hub });
     await api.register(privacyRequestRoutes, { hub });
+    await api.register(skuMapRoutes, { hub });
     await api.register(connectionRoutes, { hub, publicUrl: options.publicUrl });
   });
   return app as unknown as FastifyInstance;

@@ -55,6 +55,8 @@ function mapLine(line: StorefrontLineItemPayload, currency: string): OrderLineIn
     quantity: line.quantity,
     unitPriceMinor: decimalToMinor(line.price, currency),
     requiresShipping: line.requires_shipping ?? true,
+    sourceProductId: blankToNull(line.product_id),
+    sourceVariantId: blankToNull(line.variant_id),
   };
 }
 

@@ -25,6 +25,9 @@ export interface StorefrontLineItemPayload {
   quantity: number;
   price: string;
   requires_shipping?: boolean;
+  /** The storefront's product and variant ids, as strings; null when the line has none. */
+  product_id?: string | null;
+  variant_id?: string | null;
 }
 
 export interface StorefrontOrderPayload {
@@ -45,6 +48,8 @@ export interface StorefrontOrderPayload {
   test?: boolean;
   line_items: StorefrontLineItemPayload[];
 }
+
+const storefrontId = { anyOf: [{ type: 'null' }, { type: 'string', maxLength: 255 }] } as const;
 
 /** Money as a decimal string; checked here so that the mapping's decimalToMinor cannot throw. */
 const decimal = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' } as const;
@@ -75,6 +80,8 @@ const lineItemSchema = {
     quantity: { type: 'integer', minimum: 0 },
     price: decimal,
     requires_shipping: { type: 'boolean' },
+    product_id: storefrontId,
+    variant_id: storefrontId,
   },
 } as const;
 

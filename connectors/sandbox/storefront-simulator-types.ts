@@ -20,11 +20,14 @@ export interface StorefrontAddress {
 
 export interface StorefrontLineItem {
   id: string;
-  sku: string;
+  /** Null for a product without a SKU (a hand-made card, a gift wrap). */
+  sku: string | null;
   title: string;
   quantity: number;
   price: string;
   requires_shipping: boolean;
+  product_id: string | null;
+  variant_id: string | null;
 }
 
 export interface StorefrontFulfillment {
@@ -67,7 +70,15 @@ export type OrderChanges = Partial<
 /** Everything not given is made up: a random demo customer and 1 to 3 random catalog lines. */
 export interface OrderOverrides extends OrderChanges {
   /** A SKU outside the catalog is allowed (to test unknown SKUs downstream); give it a price. */
-  lines?: { sku: string; quantity: number; title?: string; price?: string; requires_shipping?: boolean }[];
+  lines?: {
+    sku: string | null;
+    quantity: number;
+    title?: string;
+    price?: string;
+    requires_shipping?: boolean;
+    product_id?: string;
+    variant_id?: string;
+  }[];
 }
 
 export interface StorefrontSimulatorOptions extends SimulatorOptions {

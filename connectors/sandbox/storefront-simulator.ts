@@ -146,10 +146,12 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
       return {
         id: nextLineItemId(),
         sku: line.sku,
-        title: line.title ?? item?.title ?? line.sku,
+        title: line.title ?? item?.title ?? line.sku ?? 'Item',
         quantity: line.quantity,
         price: line.price ?? item?.price ?? '10.00',
         requires_shipping: line.requires_shipping ?? true,
+        product_id: line.product_id ?? null,
+        variant_id: line.variant_id ?? null,
       };
     });
   }

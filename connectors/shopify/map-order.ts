@@ -85,6 +85,8 @@ function mapLine(line: LineFacts, currency: string): OrderLineInput {
     unitPriceMinor: decimalToMinor(line.unitPrice, currency),
     // A gift card is delivered by email even when its product is marked as shippable.
     requiresShipping: line.requiresShipping && !line.giftCard,
+    sourceProductId: line.productId,
+    sourceVariantId: line.variantId,
   };
 }
 

@@ -33,6 +33,9 @@ export interface LineFacts {
   unitPrice: string;
   requiresShipping: boolean;
   giftCard: boolean;
+  /** The numeric product and variant ids, as exact digits; null for a custom line item. */
+  productId: string | null;
+  variantId: string | null;
 }
 
 export interface OrderFacts {
@@ -101,9 +104,16 @@ export function factsFromWebhook(order: WebhookOrder): OrderFacts {
         unitPrice: line.price_set?.presentment_money.amount ?? line.price,
         requiresShipping: line.requires_shipping ?? true,
         giftCard: line.gift_card ?? false,
+        productId: idText(line.product_id),
+        variantId: idText(line.variant_id),
       };
     }),
   };
+}
+
+/** An id from a losslessly parsed body: a number when small, its exact digits when not. */
+function idText(id: number | string | null | undefined): string | null {
+  return id === undefined || id === null ? null : String(id);
 }
 
 function refundedQuantities(order: WebhookOrder): Map<string, number> {
@@ -167,6 +177,8 @@ export function factsFromGraphql(
       unitPrice: lineItem.originalUnitPriceSet.presentmentMoney.amount,
       requiresShipping: lineItem.requiresShipping,
       giftCard: lineItem.isGiftCard,
+      productId: lineItem.product ? legacyIdOf(lineItem.product.id) : null,
+      variantId: lineItem.variant ? legacyIdOf(lineItem.variant.id) : null,
     })),
   };
 }

@@ -44,6 +44,9 @@ export interface WebhookLineItem {
   price_set?: MoneySet;
   requires_shipping?: boolean;
   gift_card?: boolean;
+  /** Null for a custom line item (no product behind it). */
+  product_id?: number | string | null;
+  variant_id?: number | string | null;
 }
 
 export interface WebhookOrder {
@@ -118,6 +121,8 @@ const lineItemSchema = {
     price_set: moneySet,
     requires_shipping: { type: 'boolean' },
     gift_card: { type: 'boolean' },
+    product_id: { anyOf: [integerId, { type: 'null' }] },
+    variant_id: { anyOf: [integerId, { type: 'null' }] },
   },
 } as const;
 

@@ -109,8 +109,12 @@ function mapLine(line: WooLineItem, currency: string): OrderLineInput {
     quantity: line.quantity,
     unitPriceMinor: unitPrice(line, currency),
     // The order does not say whether a product is virtual; the 3PL is told about every line and
-    // a service SKU it does not stock parks the order for a person.
+    // a service SKU it does not stock parks the order for a person (or the merchant's SKU map
+    // marks the product "do not ship").
     requiresShipping: true,
+    sourceProductId: wooId(line.product_id),
+    // WooCommerce sends 0 for "not a variation".
+    sourceVariantId: wooId(line.variation_id),
   };
 }
 
@@ -164,6 +168,11 @@ export function decodeEntities(text: string): string {
     }
     return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
   });
+}
+
+/** A product or variation id; WooCommerce's 0 (and an absent id) means none. */
+function wooId(id: number | undefined): string | null {
+  return id === undefined || id === 0 ? null : String(id);
 }
 
 /** Stores send "" and null interchangeably for "not given"; the hub only knows null. */

@@ -11,6 +11,7 @@ export interface MerchantsTable {
   id: Generated<string>;
   name: string;
   default_fulfillment_connection_id: string | null;
+  unidentified_line_policy: Generated<'hold' | 'ship_rest' | 'skip'>;
   created_at: Generated<Date>;
 }
 
@@ -98,6 +99,23 @@ export interface OrderLinesTable {
   quantity: number;
   unit_price_minor: BigIntColumn;
   requires_shipping: boolean;
+  source_product_id: string | null;
+  source_variant_id: string | null;
+  /** Why a line is in no shipment (see migration 0004); null when routed normally or not yet. */
+  disposition: 'held' | 'skipped' | 'excluded' | 'do_not_ship' | null;
+  disposition_detail: Json<Record<string, unknown>> | null;
+}
+
+export interface SkuMapTable {
+  id: Generated<string>;
+  merchant_id: string;
+  kind: 'sku' | 'product' | 'variant';
+  storefront_connection_id: string | null;
+  key: string;
+  action: 'map' | 'do_not_ship';
+  fulfillment_sku: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface ShipmentsTable {
@@ -198,6 +216,7 @@ export interface Database {
   stock_levels: StockLevelsTable;
   stock_publications: StockPublicationsTable;
   order_events: OrderEventsTable;
+  sku_map: SkuMapTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

@@ -65,3 +65,21 @@ describe('order state derived from shipments', () => {
     expect(deriveOrderStateFromShipments(['rejected'])).toBeNull();
   });
 });
+
+describe('order state with a held part', () => {
+  it('is never shipped or delivered while lines are held back, only partially shipped', () => {
+    expect(deriveOrderStateFromShipments(['shipped'], { partHeld: true })).toBe('partially_shipped');
+    expect(deriveOrderStateFromShipments(['delivered', 'cancelled'], { partHeld: true })).toBe(
+      'partially_shipped',
+    );
+    expect(deriveOrderStateFromShipments(['accepted'], { partHeld: true })).toBe('accepted');
+    expect(deriveOrderStateFromShipments(['pending'], { partHeld: true })).toBeNull();
+  });
+
+  it('is shipped or delivered once the held part is released or excluded', () => {
+    expect(deriveOrderStateFromShipments(['shipped'], { partHeld: false })).toBe('shipped');
+    expect(deriveOrderStateFromShipments(['delivered'])).toBe('delivered');
+    expect(canMoveOrder('partially_shipped', 'shipped')).toBe(true);
+    expect(canMoveOrder('partially_shipped', 'delivered')).toBe(true);
+  });
+});

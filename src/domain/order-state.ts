@@ -20,7 +20,8 @@ const ORDER_TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
   ready: ['submitted', 'accepted', 'partially_shipped', 'shipped', 'on_hold', 'cancelled', 'exception'],
   submitted: ['accepted', 'partially_shipped', 'shipped', 'on_hold', 'cancelled', 'exception'],
   accepted: ['partially_shipped', 'shipped', 'cancelled', 'exception'],
-  partially_shipped: ['shipped', 'exception'],
+  // Every remaining part may arrive at once (a held part released after the rest was delivered).
+  partially_shipped: ['shipped', 'delivered', 'exception'],
   shipped: ['delivered'],
   delivered: [],
   cancelled: [],
@@ -98,14 +99,21 @@ export function isShipmentForward(from: ShipmentState, to: ShipmentState): boole
 
 /**
  * The order's fulfilment state follows from its shipments (Vendure's pattern): all shipped is
- * shipped, some shipped is partially shipped. Returns null when the shipments do not decide it.
+ * shipped, some shipped is partially shipped. Lines held back as a pending part (unidentified by
+ * the 3PL, waiting for a SKU map entry or a release) are a part not yet shipped: while there are
+ * any, the order is at most partially shipped. Returns null when the shipments do not decide it.
  */
-export function deriveOrderStateFromShipments(states: readonly ShipmentState[]): OrderState | null {
+export function deriveOrderStateFromShipments(
+  states: readonly ShipmentState[],
+  options: { partHeld?: boolean } = {},
+): OrderState | null {
   const live = states.filter((s) => s !== 'cancelled' && s !== 'rejected');
   if (live.length === 0) return null;
+  const arrived = (s: ShipmentState) => s === 'shipped' || s === 'delivered';
+  if (options.partHeld && live.some(arrived)) return 'partially_shipped';
   if (live.every((s) => s === 'delivered')) return 'delivered';
-  if (live.every((s) => s === 'shipped' || s === 'delivered')) return 'shipped';
-  if (live.some((s) => s === 'shipped' || s === 'delivered')) return 'partially_shipped';
+  if (live.every(arrived)) return 'shipped';
+  if (live.some(arrived)) return 'partially_shipped';
   if (live.some((s) => s === 'exception')) return 'exception';
   if (live.every((s) => s === 'accepted')) return 'accepted';
   return null;

@@ -20,6 +20,12 @@ export interface OrderLineInput {
   unitPriceMinor: number;
   /** Gift cards, digital goods and services are not sent to a 3PL. */
   requiresShipping: boolean;
+  /**
+   * The storefront's product and variant ids, as exact strings: the merchant's SKU map can name a
+   * line by them when it has no SKU (a hand-made card, a gift wrap). Null or absent when unknown.
+   */
+  sourceProductId?: string | null;
+  sourceVariantId?: string | null;
 }
 
 /** An order as a storefront connector maps it; the hub adds ids and state. */

@@ -4,6 +4,7 @@ import type { JobHandler, JobHandlers } from './jobs.ts';
 import { reconcileHandler } from './reconcile.ts';
 import { advanceOrder } from './route/advance-order.ts';
 import { moveOrderTo } from './route/order-status.ts';
+import { rerouteHeldHandler } from './route/reroute-held.ts';
 import { publishStockHandler } from './writeback/publish-stock.ts';
 import { writeTrackingHandler } from './writeback/write-tracking.ts';
 
@@ -42,5 +43,6 @@ export function createHandlers(hub: Hub): JobHandlers {
     'write-tracking': writeTrackingHandler(hub),
     'publish-stock': publishStockHandler(hub),
     reconcile: reconcileHandler(hub),
+    'reroute-held': rerouteHeldHandler(hub),
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
+import type { RerouteTrigger } from './route/reroute-held.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
 export interface JobPayloads {
@@ -13,6 +14,8 @@ export interface JobPayloads {
   'write-tracking': { shipmentId: string };
   'publish-stock': { connectionId: string };
   reconcile: { connectionId?: string };
+  /** Route again every held order a SKU map change, new stock or a policy change may release. */
+  'reroute-held': { merchantId: string; trigger: RerouteTrigger };
 }
 export type QueueName = keyof JobPayloads;
 
@@ -28,6 +31,7 @@ export const QUEUES: QueueName[] = [
   'write-tracking',
   'publish-stock',
   'reconcile',
+  'reroute-held',
 ];
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 

@@ -9,6 +9,8 @@ import type { CanonicalEvent } from './contracts.ts';
  */
 const nullableString = { type: ['string', 'null'] } as const;
 const isoDate = { type: 'string', format: 'date-time' } as const;
+/** A storefront's product or variant id, as the exact text it sends (never a lossy number). */
+const storefrontId = { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1, maxLength: 255 }] } as const;
 
 const address = {
   type: 'object',
@@ -67,6 +69,8 @@ const orderInput = {
           quantity: { type: 'integer', minimum: 0 },
           unitPriceMinor: { type: 'integer' },
           requiresShipping: { type: 'boolean' },
+          sourceProductId: storefrontId,
+          sourceVariantId: storefrontId,
         },
       },
     },

@@ -32,6 +32,8 @@ describe('mapStorefrontOrder', () => {
           quantity: 2,
           unitPriceMinor: 1250,
           requiresShipping: true,
+          sourceProductId: null,
+          sourceVariantId: null,
         },
         {
           sourceLineId: '7101000000000000457',
@@ -40,6 +42,8 @@ describe('mapStorefrontOrder', () => {
           quantity: 1,
           unitPriceMinor: 2490,
           requiresShipping: true,
+          sourceProductId: null,
+          sourceVariantId: null,
         },
       ],
       tags: ['sandbox', 'vip'],
@@ -47,6 +51,21 @@ describe('mapStorefrontOrder', () => {
       test: true,
       readyToFulfill: true,
       cancelled: false,
+    });
+  });
+
+  it('carries the product and variant ids of a line, for the SKU map', () => {
+    const payload = orderPayload();
+    payload.line_items[0] = {
+      ...payload.line_items[0]!,
+      sku: null,
+      product_id: 'card-1',
+      variant_id: 'card-1-red',
+    };
+    expect(mapStorefrontOrder(payload).lines[0]).toMatchObject({
+      sku: null,
+      sourceProductId: 'card-1',
+      sourceVariantId: 'card-1-red',
     });
   });
 

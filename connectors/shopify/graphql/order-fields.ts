@@ -36,6 +36,8 @@ fragment HubLineItem on LineItem {
   requiresShipping
   isGiftCard
   originalUnitPriceSet { presentmentMoney { amount currencyCode } }
+  product { id }
+  variant { id }
 }`;
 
 export interface GraphqlMoney {
@@ -66,6 +68,9 @@ export interface GraphqlLineItem {
   requiresShipping: boolean;
   isGiftCard: boolean;
   originalUnitPriceSet: { presentmentMoney: GraphqlMoney };
+  /** Null for a custom line item, or when the product was deleted since. */
+  product: { id: string } | null;
+  variant: { id: string } | null;
 }
 
 export interface GraphqlOrder {
@@ -100,6 +105,8 @@ export const lineItemSchema: JsonSchema = object({
   requiresShipping: bool,
   isGiftCard: bool,
   originalUnitPriceSet: object({ presentmentMoney: moneySchema }),
+  product: nullable(object({ id: gid('Product') })),
+  variant: nullable(object({ id: gid('ProductVariant') })),
 });
 
 export const orderSchema: JsonSchema = object({

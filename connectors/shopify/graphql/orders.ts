@@ -15,14 +15,15 @@ export type PolledOrder = GraphqlOrder & {
 };
 
 /**
- * Five orders of up to fifty lines a page keeps a page under Shopify's 1,000-point ceiling with
- * room to spare; oldest change first, so the cursor only moves forward.
+ * Three orders of up to fifty lines a page (each line with its product and variant) keeps a page
+ * under Shopify's 1,000-point ceiling with room to spare; oldest change first, so the cursor only
+ * moves forward.
  */
 export const ordersUpdatedSince = defineOperation<{
   orders: { nodes: PolledOrder[]; pageInfo: PageInfo };
 }>(
   `query HubOrdersUpdatedSince($query: String!, $after: String) {
-  orders(first: 5, after: $after, sortKey: UPDATED_AT, query: $query) {
+  orders(first: 3, after: $after, sortKey: UPDATED_AT, query: $query) {
     nodes {
       ...HubOrder
       lineItems(first: 50) { nodes { ...HubLineItem } pageInfo { hasNextPage } }

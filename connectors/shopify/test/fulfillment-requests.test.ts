@@ -131,7 +131,7 @@ describe('the fulfillment request sweep', () => {
       );
     }
     await sweepFulfillmentRequests(deps, context, ['CANCELLATION_REQUESTED']); // learn the bucket
-    shop.bucket.currentlyAvailable = 700; // one page (≈ 650 points), not two
+    shop.bucket.currentlyAvailable = 1000; // one page (≈ 945 points), not two
     shop.bucket.restoreRate = 1;
     const events = await sweepFulfillmentRequests(deps, context, ['FULFILLMENT_REQUESTED']);
     expect(events).toHaveLength(3);

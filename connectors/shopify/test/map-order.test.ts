@@ -61,6 +61,9 @@ describe('mapping the reference order (orders/create, 2026-07)', () => {
       quantity: 1,
       unitPriceMinor: 8999,
       requiresShipping: true,
+      // The storefront's own ids, exact beyond 2^53, so the SKU map can name a line by them.
+      sourceProductId: '788032119674292922',
+      sourceVariantId: null,
     });
   });
 
@@ -102,6 +105,22 @@ describe('variants of the reference order', () => {
     expect(order.lines[0]?.sku).toBeNull();
     expect(order.lines[1]?.sku).toBeNull();
     expect(order.lines[0]?.requiresShipping).toBe(true);
+  });
+
+  it('carries a SKU-less line’s product and variant ids exactly, so the SKU map can name it', () => {
+    const order = map((order) => {
+      order.line_items[0].sku = null;
+      order.line_items[0].product_id = 632910392;
+      order.line_items[0].variant_id = 49148385;
+      order.line_items[1].product_id = null; // a custom line item: no product behind it
+      order.line_items[1].variant_id = null;
+    });
+    expect(order.lines[0]).toMatchObject({
+      sku: null,
+      sourceProductId: '632910392',
+      sourceVariantId: '49148385',
+    });
+    expect(order.lines[1]).toMatchObject({ sourceProductId: null, sourceVariantId: null });
   });
 
   it('marks gift cards and non-shippable lines as not shipping (never sent to a 3PL)', () => {

@@ -46,7 +46,9 @@ describe('polling orders', () => {
     expect(result.nextCursor).toBe('2026-11-20T10:11:00.000Z');
     expect(shop.callsOf('orders').map((call) => call.variables)).toEqual([
       { query: "updated_at:>='2026-11-20T10:02:00Z'", after: null },
-      { query: "updated_at:>='2026-11-20T10:02:00Z'", after: '5' },
+      { query: "updated_at:>='2026-11-20T10:02:00Z'", after: '3' },
+      { query: "updated_at:>='2026-11-20T10:02:00Z'", after: '6' },
+      { query: "updated_at:>='2026-11-20T10:02:00Z'", after: '9' },
     ]);
     expect(shop.problems).toEqual([]);
   });

@@ -35,6 +35,9 @@ describe('mapping a WooCommerce order', () => {
           quantity: 2,
           unitPriceMinor: 300,
           requiresShipping: true,
+          sourceProductId: '93',
+          // WooCommerce's variation_id 0: not a variation.
+          sourceVariantId: null,
         },
         {
           sourceLineId: '316',
@@ -44,6 +47,8 @@ describe('mapping a WooCommerce order', () => {
           quantity: 1,
           unitPriceMinor: 1200,
           requiresShipping: true,
+          sourceProductId: '22',
+          sourceVariantId: '23',
         },
       ],
       tags: [],

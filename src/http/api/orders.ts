@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../db/types.ts';
 import { ORDER_STATES } from '../../domain/order-state.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
+import { releaseWithoutUnidentified } from '../../pipeline/route/release-lines.ts';
 import { errorSchema } from '../errors.ts';
 import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
@@ -17,6 +20,8 @@ const orderSummary = {
     name: { type: 'string' },
     status: { type: 'string' },
     statusReason: nullableString,
+    /** Lines waiting to be identified: with the whole order on hold, or as a held part. */
+    heldLines: { type: 'integer' },
     cancelled: { type: 'boolean' },
     currency: { type: 'string' },
     totalMinor: { type: 'integer' },
@@ -70,7 +75,21 @@ const orderDetail = {
           quantity: { type: 'integer' },
           unitPriceMinor: { type: 'integer' },
           requiresShipping: { type: 'boolean' },
+          sourceProductId: nullableString,
+          sourceVariantId: nullableString,
+          /** Why the line is in no shipment: held, skipped, excluded, do_not_ship; null otherwise. */
+          disposition: nullableString,
+          dispositionDetail: { type: ['object', 'null'], additionalProperties: true },
         },
+      },
+    },
+    heldPart: {
+      description: 'Lines that wait, as a pending part, while the rest of the order ships',
+      type: ['object', 'null'],
+      properties: {
+        lineIds: { type: 'array', items: { type: 'string' } },
+        messages: { type: 'array', items: { type: 'string' } },
+        actions: { type: 'array', items: { type: 'object', additionalProperties: true } },
       },
     },
     shipments: { type: 'array', items: shipmentSchema },
@@ -89,6 +108,7 @@ const orderDetail = {
 } as const;
 
 function summary(row: {
+  held_lines?: string | number | bigint | null;
   id: string;
   merchant_id: string;
   storefront_connection_id: string;
@@ -112,6 +132,8 @@ function summary(row: {
     name: row.source_order_name,
     status: row.status,
     statusReason: row.status_reason,
+    // A cancelled order waits for nothing.
+    heldLines: row.status === 'cancelled' ? 0 : Number(row.held_lines ?? 0),
     cancelled: row.cancelled,
     currency: row.currency,
     totalMinor: Number(row.total_minor),
@@ -123,7 +145,9 @@ function summary(row: {
 }
 
 export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  app.get<{ Querystring: { status?: string; merchantId?: string; limit: number; cursor?: string } }>(
+  app.get<{
+    Querystring: { status?: string; merchantId?: string; held?: boolean; limit: number; cursor?: string };
+  }>(
     '/api/orders',
     {
       schema: {
@@ -135,6 +159,10 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           properties: {
             status: { type: 'string', enum: [...ORDER_STATES] },
             merchantId: { type: 'string', format: 'uuid' },
+            held: {
+              type: 'boolean',
+              description: 'Only orders with lines waiting to be identified (whole order or a held part)',
+            },
             ...pageQuerySchema,
           },
         },
@@ -148,16 +176,35 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       },
     },
     async (request) => {
-      const { status, merchantId, limit, cursor } = request.query;
+      const { status, merchantId, held, limit, cursor } = request.query;
       const after = decodeCursor(cursor);
+      const heldLines = (eb: ExpressionBuilder<Database, 'orders'>) =>
+        eb
+          .selectFrom('order_lines')
+          .whereRef('order_lines.order_id', '=', 'orders.id')
+          .where('order_lines.disposition', '=', 'held');
       let query = hub.db
         .selectFrom('orders')
         .selectAll()
+        .select((eb) =>
+          heldLines(eb)
+            .select((inner) => inner.fn.countAll().as('n'))
+            .as('held_lines'),
+        )
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1);
       if (status) query = query.where('status', '=', status);
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
+      if (held !== undefined) {
+        query = query.where((eb) => {
+          const waiting = eb.and([
+            eb('orders.status', '!=', 'cancelled'),
+            eb.exists(heldLines(eb).select('order_lines.id')),
+          ]);
+          return held ? waiting : eb.not(waiting);
+        });
+      }
       if (after) query = query.where(olderThan('orders', 'created_at', after));
       const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
@@ -210,8 +257,11 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           .orderBy('id')
           .execute(),
       ]);
+      const heldPart = lines.filter(
+        (l) => l.disposition === 'held' && (l.disposition_detail as { part?: boolean } | null)?.part,
+      );
       return {
-        ...summary(order),
+        ...summary({ ...order, held_lines: lines.filter((l) => l.disposition === 'held').length }),
         statusDetail: order.status_detail,
         email: order.email,
         shippingMethod: order.shipping_method,
@@ -226,7 +276,20 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           quantity: l.quantity,
           unitPriceMinor: Number(l.unit_price_minor),
           requiresShipping: l.requires_shipping,
+          sourceProductId: l.source_product_id,
+          sourceVariantId: l.source_variant_id,
+          disposition: l.disposition,
+          dispositionDetail: l.disposition_detail,
         })),
+        heldPart: heldPart.length
+          ? {
+              lineIds: heldPart.map((l) => l.id),
+              messages: heldPart.map((l) => String(l.disposition_detail?.message ?? '')),
+              actions: uniqueActions(
+                heldPart.flatMap((l) => (l.disposition_detail?.actions as unknown[]) ?? []),
+              ),
+            }
+          : null,
         shipments: shipments.map((s) => ({
           id: s.id,
           fulfillmentConnectionId: s.fulfillment_connection_id,
@@ -269,4 +332,77 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       return reply.status(202).send({ orderId: order.id });
     },
   );
+
+  app.post<{ Params: { id: string }; Body: { excludeUnidentifiedLines: true } }>(
+    '/api/orders/:id/release',
+    {
+      schema: {
+        summary: 'Release an order without the lines the 3PL cannot identify',
+        description:
+          'A held order is routed again without those lines; a held part is closed (the order is complete once the rest has shipped). The lines stay on the order, marked excluded, and are never sent. To ship them instead, map them in the SKU map: held orders are routed again by themselves.',
+        tags: ['orders'],
+        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['excludeUnidentifiedLines'],
+          properties: { excludeUnidentifiedLines: { const: true } },
+        },
+        response: {
+          200: releaseSchema,
+          202: releaseSchema,
+          400: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await releaseWithoutUnidentified(hub, request.params.id);
+      if (result.outcome === 'not_found') {
+        return reply.status(404).send({ error: 'not_found', message: 'no such order' });
+      }
+      if (result.outcome === 'refused') {
+        return reply.status(409).send({ error: result.reason, message: result.message });
+      }
+      return reply.status(result.outcome === 'queued' ? 202 : 200).send({
+        orderId: request.params.id,
+        outcome: result.outcome,
+        status: result.status,
+        excludedLines: result.excludedLines,
+      });
+    },
+  );
+}
+
+const releaseSchema = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    /** queued: routed again shortly without the lines; released: the held part is closed. */
+    outcome: { type: 'string', enum: ['queued', 'released'] },
+    status: { type: 'string' },
+    excludedLines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          sourceLineId: { type: 'string' },
+          name: { type: 'string' },
+          sku: nullableString,
+        },
+      },
+    },
+  },
+} as const;
+
+function uniqueActions(actions: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

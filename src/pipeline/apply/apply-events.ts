@@ -6,7 +6,7 @@ import { enqueue } from '../jobs.ts';
 import { advanceOrder } from '../route/advance-order.ts';
 import { redactAccount, redactCustomer, reportCustomerData } from './apply-privacy.ts';
 import { applyShipmentEvent } from './apply-shipment-event.ts';
-import { ordersHeldForUnknownSkus, storeStockLevels } from './apply-stock.ts';
+import { storeStockLevels } from './apply-stock.ts';
 import { flagOrderCancelled, upsertOrder } from './upsert-order.ts';
 
 export interface ApplySummary {
@@ -78,13 +78,9 @@ export async function applyEvents(
       }
       case 'stock.changed': {
         requireRole(source, 'fulfillment', event.type);
-        const newSkus = await storeStockLevels(hub, source.row, event.levels, event.occurredAt);
+        // New SKUs queue the re-route of orders held for them, with the levels.
+        await storeStockLevels(hub, source.row, event.levels, event.occurredAt);
         summary.stockLevels += event.levels.length;
-        if (newSkus.length > 0) {
-          for (const orderId of await ordersHeldForUnknownSkus(hub, source.row.merchant_id)) {
-            await enqueue(hub.boss, 'advance-order', { orderId }, { serialKey: orderId });
-          }
-        }
         break;
       }
       case 'storefront.stock_changed': {

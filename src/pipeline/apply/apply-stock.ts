@@ -3,11 +3,13 @@ import type { Connection } from '../../db/types.ts';
 import type { StockLevel } from '../../domain/order.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
+import { enqueueReroute } from '../route/reroute-held.ts';
 
 /**
  * Stores what a 3PL says it can ship, keeping only levels newer than the ones held, then asks every
  * storefront of the merchant to be brought in line (coalesced: one queued publish per storefront).
- * Returns the SKUs the hub had never seen at this 3PL, which may release orders held for them.
+ * SKUs the hub had never seen at this 3PL may release orders held for them: those are queued to be
+ * routed again in the same transaction. Returns those SKUs.
  */
 export async function storeStockLevels(
   hub: Pick<Hub, 'db' | 'boss'>,
@@ -63,6 +65,10 @@ export async function storeStockLevels(
       .where('role', '=', 'storefront')
       .where('status', '=', 'active')
       .execute();
+    // Orders waiting for these SKUs at this 3PL are routed again, however many there are.
+    if (newSkus.length > 0) {
+      await enqueueReroute(hub.boss, trx, connection.merchant_id, { kind: 'stock', skus: newSkus });
+    }
     for (const storefront of storefronts) {
       await enqueue(
         hub.boss,
@@ -73,17 +79,4 @@ export async function storeStockLevels(
     }
   });
   return newSkus;
-}
-
-/** Orders held because their SKUs were unknown at the 3PL, to be routed again now that some are known. */
-export async function ordersHeldForUnknownSkus(hub: Pick<Hub, 'db'>, merchantId: string): Promise<string[]> {
-  const rows = await hub.db
-    .selectFrom('orders')
-    .select('id')
-    .where('merchant_id', '=', merchantId)
-    .where('status', '=', 'on_hold')
-    .where('status_reason', '=', 'unknown_sku')
-    .limit(500)
-    .execute();
-  return rows.map((r) => r.id);
 }

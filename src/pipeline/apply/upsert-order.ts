@@ -101,8 +101,15 @@ export async function upsertOrder(
     .where('id', '=', existing.id)
     .execute();
   if (UNROUTED.has(existing.status)) {
+    // A person's "release without these lines" outlives the storefront's next edit of the order.
+    const excluded = await trx
+      .selectFrom('order_lines')
+      .select(['source_line_id', 'disposition_detail'])
+      .where('order_id', '=', existing.id)
+      .where('disposition', '=', 'excluded')
+      .execute();
     await trx.deleteFrom('order_lines').where('order_id', '=', existing.id).execute();
-    await insertLines(trx, scope.merchantId, existing.id, input);
+    await insertLines(trx, scope.merchantId, existing.id, input, excluded);
   }
   await recordOrderEvent(trx, {
     merchantId: scope.merchantId,
@@ -148,8 +155,10 @@ async function insertLines(
   merchantId: string,
   orderId: string,
   input: OrderInput,
+  excluded: { source_line_id: string; disposition_detail: Record<string, unknown> | null }[] = [],
 ) {
   if (input.lines.length === 0) return;
+  const exclusions = new Map(excluded.map((line) => [line.source_line_id, line.disposition_detail]));
   await trx
     .insertInto('order_lines')
     .values(
@@ -162,6 +171,14 @@ async function insertLines(
         quantity: line.quantity,
         unit_price_minor: line.unitPriceMinor,
         requires_shipping: line.requiresShipping,
+        source_product_id: line.sourceProductId ?? null,
+        source_variant_id: line.sourceVariantId ?? null,
+        ...(exclusions.has(line.sourceLineId)
+          ? {
+              disposition: 'excluded' as const,
+              disposition_detail: JSON.stringify(exclusions.get(line.sourceLineId) ?? {}),
+            }
+          : {}),
       })),
     )
     .execute();

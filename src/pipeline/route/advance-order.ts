@@ -1,14 +1,14 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Address } from '../../domain/order.ts';
-import { planRoute } from '../../routing/plan-route.ts';
+import { explainSubmitHold } from '../../routing/explain-hold.ts';
 import type { FulfillmentConnector, StorefrontConnector } from '../../sdk/contracts.ts';
 import { NeedsHumanError, RetryableError } from '../../sdk/errors.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { moveOrderTo, refreshOrderFromShipments } from './order-status.ts';
-import { ensureStockKnown } from './stock-catalog.ts';
+import { mayRoute, routeOrder } from './route-order.ts';
 
 const TERMINAL_FOR_CANCEL = new Set(['cancelled', 'partially_shipped', 'shipped', 'delivered']);
 
@@ -31,7 +31,8 @@ export async function advanceOrder(hub: Hub, orderId: string): Promise<void> {
     }
     return;
   }
-  if (order.status === 'received' && order.ready_to_fulfill) await routeOrder(hub, orderId);
+  // Routes the order when it is ready, or its held part when that can go now.
+  if (mayRoute(order)) await routeOrder(hub, orderId);
   await submitPendingShipments(hub, orderId);
   await answerRoutingOnce(hub, orderId);
 }
@@ -119,92 +120,6 @@ async function answerCancellation(
         detail: reason ? { reason } : {},
       });
     }
-  });
-}
-
-async function routeOrder(hub: Hub, orderId: string): Promise<void> {
-  const merchantRow = await hub.db
-    .selectFrom('orders')
-    .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
-    .select(['merchants.default_fulfillment_connection_id as target'])
-    .where('orders.id', '=', orderId)
-    .executeTakeFirstOrThrow();
-  const target = merchantRow.target ? await hub.connections.get(merchantRow.target) : null;
-  const activeTarget = target && target.row.status === 'active' ? target : null;
-  if (activeTarget) await ensureStockKnown(hub, activeTarget);
-
-  await hub.db.transaction().execute(async (trx) => {
-    const order = await trx
-      .selectFrom('orders')
-      .selectAll()
-      .where('id', '=', orderId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (order.status !== 'received' || order.cancelled || !order.ready_to_fulfill) return;
-    const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
-    const stockedSkus = new Map<string, Set<string>>();
-    if (activeTarget) {
-      const skus = lines.flatMap((l) => (l.sku ? [l.sku] : []));
-      const known = skus.length
-        ? await trx
-            .selectFrom('stock_levels')
-            .select('sku')
-            .distinct()
-            .where('connection_id', '=', activeTarget.row.id)
-            .where('sku', 'in', skus)
-            .execute()
-        : [];
-      stockedSkus.set(activeTarget.row.id, new Set(known.map((k) => k.sku)));
-    }
-    const plan = planRoute(
-      lines.map((l) => ({
-        lineId: l.id,
-        sku: l.sku,
-        quantity: l.quantity,
-        requiresShipping: l.requires_shipping,
-      })),
-      { defaultFulfillmentConnectionId: activeTarget?.row.id ?? null, stockedSkus },
-    );
-    if (plan.kind === 'hold') {
-      await moveOrderTo(trx, order, 'on_hold', { code: plan.reason, detail: plan.detail });
-      return;
-    }
-    for (const planned of plan.shipments) {
-      const shipment = await trx
-        .insertInto('shipments')
-        .values({
-          merchant_id: order.merchant_id,
-          order_id: order.id,
-          fulfillment_connection_id: planned.fulfillmentConnectionId,
-          status: 'pending',
-          data: JSON.stringify({}),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('shipment_lines')
-        .values(
-          planned.lines.map((line) => ({
-            shipment_id: shipment.id,
-            order_line_id: line.lineId,
-            merchant_id: order.merchant_id,
-            sku: line.sku,
-            quantity: line.quantity,
-          })),
-        )
-        .execute();
-      await recordOrderEvent(trx, {
-        merchantId: order.merchant_id,
-        orderId: order.id,
-        type: 'shipment.planned',
-        detail: {
-          shipmentId: shipment.id,
-          fulfillmentConnectionId: planned.fulfillmentConnectionId,
-          lines: planned.lines.length,
-        },
-      });
-    }
-    await moveOrderTo(trx, order, 'ready');
   });
 }
 
@@ -373,9 +288,10 @@ async function hold(hub: Hub, orderId: string, shipmentId: string, error: NeedsH
       .where('id', '=', orderId)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    const release = explainSubmitHold(error.code, error.message, orderId);
     await moveOrderTo(trx, order, 'on_hold', {
       code: error.code,
-      detail: { message: error.message, shipmentId, ...error.context },
+      detail: { ...error.context, message: release.message, actions: release.actions, shipmentId },
     });
   });
 }

@@ -43,7 +43,10 @@ export async function moveOrderTo(
   return true;
 }
 
-/** Re-derives the order's fulfilment state from its shipments (all shipped → shipped, and so on). */
+/**
+ * Re-derives the order's fulfilment state from its shipments and held lines (all shipped and
+ * nothing held → shipped, and so on).
+ */
 export async function refreshOrderFromShipments(trx: Transaction<Database>, orderId: string): Promise<void> {
   const order = await trx
     .selectFrom('orders')
@@ -56,7 +59,18 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .select('status')
     .where('order_id', '=', orderId)
     .execute();
-  const derived = deriveOrderStateFromShipments(shipments.map((s) => s.status as ShipmentState));
+  // Lines held back as a pending part are a part not shipped yet.
+  const held = await trx
+    .selectFrom('order_lines')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('disposition', '=', 'held')
+    .limit(1)
+    .executeTakeFirst();
+  const derived = deriveOrderStateFromShipments(
+    shipments.map((s) => s.status as ShipmentState),
+    { partHeld: held !== undefined },
+  );
   if (!derived || derived === order.status) return;
   await moveOrderTo(trx, order, derived, derived === 'exception' ? { code: 'shipment_exception' } : {});
 }

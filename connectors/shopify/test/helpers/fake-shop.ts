@@ -43,6 +43,8 @@ export interface FakeLineItem {
   requiresShipping: boolean;
   isGiftCard: boolean;
   originalUnitPriceSet: FakeMoney;
+  product: { id: string } | null;
+  variant: { id: string } | null;
 }
 
 export interface FakeFulfillmentOrderLine {
@@ -120,6 +122,8 @@ export interface GraphqlCall {
 }
 
 const NO_PAGE = { hasNextPage: false, endCursor: null };
+/** An id of a payload parsed exactly: a number, or (beyond 2^53) a raw JSON value of its digits. */
+const exactId = (id: unknown): string => (typeof id === 'object' ? JSON.stringify(id) : String(id));
 const money = (amount: string, currency: string): FakeMoney => ({
   presentmentMoney: { amount, currencyCode: currency },
   shopMoney: { amount, currencyCode: currency },
@@ -244,6 +248,8 @@ export class FakeShop {
       requiresShipping: line.requires_shipping ?? true,
       isGiftCard: line.gift_card ?? false,
       originalUnitPriceSet: money(line.price_set?.presentment_money.amount ?? line.price, currency),
+      product: line.product_id ? { id: `gid://shopify/Product/${exactId(line.product_id)}` } : null,
+      variant: line.variant_id ? { id: `gid://shopify/ProductVariant/${exactId(line.variant_id)}` } : null,
     }));
     const address = payload.shipping_address;
     const order: FakeOrder = {
