@@ -25,4 +25,10 @@ describe('configuration', () => {
     });
     expect(config.sandbox.enabled).toBe(false);
   });
+
+  it('obeys a remote\'s "later" 30 times for one operation, unless told otherwise', () => {
+    expect(loadConfig({}).jobs.maxDeferrals).toBe(30);
+    expect(loadConfig({ JOB_MAX_DEFERRALS: '5' }).jobs.maxDeferrals).toBe(5);
+    expect(() => loadConfig({ JOB_MAX_DEFERRALS: 'many' })).toThrow(/JOB_MAX_DEFERRALS/);
+  });
 });

@@ -31,6 +31,7 @@ const schema = {
     JOB_RETRY_DELAY_MAX_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 900 },
     JOB_HEARTBEAT_SECONDS: { type: 'integer', minimum: 10, maximum: 3600, default: 30 },
     JOB_SUPERVISE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
+    JOB_MAX_DEFERRALS: { type: 'integer', minimum: 1, maximum: 1000, default: 30 },
     RECONCILE_CRON: { type: 'string', minLength: 9, default: '*/10 * * * *' },
     SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
     SANDBOX: { type: 'boolean' },
@@ -61,6 +62,8 @@ export interface Config {
     retryDelayMaxSeconds: number;
     heartbeatSeconds: number;
     superviseIntervalSeconds: number;
+    /** How often a remote's "come back later" is obeyed for one operation before it dead-letters. */
+    maxDeferrals: number;
     reconcileCron: string;
   };
   shutdownTimeoutSeconds: number;
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryDelayMaxSeconds: v.JOB_RETRY_DELAY_MAX_SECONDS,
       heartbeatSeconds: v.JOB_HEARTBEAT_SECONDS,
       superviseIntervalSeconds: v.JOB_SUPERVISE_INTERVAL_SECONDS,
+      maxDeferrals: v.JOB_MAX_DEFERRALS,
       reconcileCron: v.RECONCILE_CRON,
     },
     shutdownTimeoutSeconds: v.SHUTDOWN_TIMEOUT_SECONDS,

@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
+import { createDeferralLedger } from './pipeline/deferrals.ts';
 import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
@@ -83,7 +84,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   if (!publicUrl) publicUrl = url;
   connections.publicUrl = publicUrl;
 
-  if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics);
+  if (options.workers !== false) {
+    const ledger = createDeferralLedger(database.db, { maxDeferrals: config.jobs.maxDeferrals, metrics });
+    await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics, ledger);
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

@@ -184,6 +184,18 @@ export interface PrivacyRequestsTable {
   created_at: Generated<Date>;
 }
 
+export interface DeferredOperationsTable {
+  queue: string;
+  subject: string;
+  deferrals: Generated<number>;
+  code: string;
+  reason: string;
+  first_deferred_at: Generated<Date>;
+  last_deferred_at: Generated<Date>;
+  stuck_at: Timestamp | null;
+  dead_lettered_at: Timestamp | null;
+}
+
 export interface Database {
   install_nonces: InstallNoncesTable;
   privacy_requests: PrivacyRequestsTable;
@@ -198,6 +210,7 @@ export interface Database {
   stock_levels: StockLevelsTable;
   stock_publications: StockPublicationsTable;
   order_events: OrderEventsTable;
+  deferred_operations: DeferredOperationsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;
