@@ -16,6 +16,12 @@ const statements = [
     dead_lettered_at timestamptz,
     primary key (queue, subject)
   )`,
+  // Why and when a delivery's body was dropped (retention or a privacy erasure); the rest is kept.
+  `alter table deliveries add column body_erased_at timestamptz`,
+  `alter table deliveries add column body_erased_reason text
+     check (body_erased_reason in ('retention', 'customer_redact', 'account_redact'))`,
+  // The retention job walks only the bodies still held, oldest first.
+  `create index deliveries_body_held on deliveries (received_at) where body is not null`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -23,5 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql.raw('drop index deliveries_body_held').execute(db);
+  await sql.raw('alter table deliveries drop column body_erased_reason').execute(db);
+  await sql.raw('alter table deliveries drop column body_erased_at').execute(db);
   await sql.raw('drop table deferred_operations').execute(db);
 }

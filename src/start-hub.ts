@@ -15,6 +15,7 @@ import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
 import { createRegistry } from './pipeline/registry.ts';
+import { RETENTION_CRON } from './pipeline/retention.ts';
 import type { Connector } from './sdk/contracts.ts';
 import { createSecretBox, developmentSecret } from './secrets.ts';
 
@@ -65,6 +66,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   await boss.start();
   await createQueues(boss, config.jobs);
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
+  await boss.schedule('retention', RETENTION_CRON, {}, { singletonKey: 'all' });
 
   const registry = createRegistry(options.connectors ?? createConnectors());
   const metrics = createMetrics(database.db);

@@ -58,7 +58,11 @@ export interface DeliveriesTable {
   last_error: string | null;
   received_at: Generated<Date>;
   processed_at: Timestamp | null;
+  body_erased_at: Timestamp | null;
+  body_erased_reason: BodyErasedReason | null;
 }
+
+export type BodyErasedReason = 'retention' | 'customer_redact' | 'account_redact';
 
 export interface OrdersTable {
   id: Generated<string>;

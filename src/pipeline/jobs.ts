@@ -14,6 +14,7 @@ export interface JobPayloads {
   'write-tracking': { shipmentId: string };
   'publish-stock': { connectionId: string };
   reconcile: { connectionId?: string };
+  retention: Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
 
@@ -32,6 +33,7 @@ const SUBJECT_OF: { [Q in QueueName]: (data: JobPayloads[Q]) => string } = {
   'write-tracking': (data) => data.shipmentId,
   'publish-stock': (data) => data.connectionId,
   reconcile: (data) => data.connectionId ?? 'all',
+  retention: () => 'deliveries',
 };
 
 export const QUEUES: QueueName[] = [
@@ -40,6 +42,7 @@ export const QUEUES: QueueName[] = [
   'write-tracking',
   'publish-stock',
   'reconcile',
+  'retention',
 ];
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 
@@ -184,8 +187,9 @@ export async function runJob<Q extends QueueName>(
     }
     throw error;
   }
-  // A job that had been rescheduled got through: the operation is no longer deferred.
-  if (job.data._meta) await deferrals.ledger.clear(queue, subject);
+  // Whichever job got the operation through (a rescheduled one, or a new one for the same
+  // subject), it is no longer deferred: a single-row delete by primary key, usually of nothing.
+  await deferrals.ledger.clear(queue, subject);
 }
 
 export async function startWorkers(
