@@ -10,8 +10,9 @@
  *
  * It keeps what matters to the connector: orders with fulfillment orders and fulfillments, the
  * fulfillment requests assigned to a location, fulfillment services, webhook subscriptions,
- * inventory with compare-and-set and idempotency keys, the cost bucket (THROTTLED on HTTP 200),
- * 429s, and the OAuth token endpoint (code exchange and refresh).
+ * inventory with compare-and-set and idempotency keys, the cost bucket (THROTTLED on HTTP 200;
+ * its size configurable, as plans and development stores differ), 429s, and the OAuth token
+ * endpoint (code exchange and refresh). Connections and paged lists honour `first`/`after`.
  */
 import { randomUUID } from 'node:crypto';
 import {
