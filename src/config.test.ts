@@ -25,4 +25,15 @@ describe('configuration', () => {
     });
     expect(config.sandbox.enabled).toBe(false);
   });
+
+  it('keeps delivery bodies 30 days and obeys a remote\'s "later" 30 times, unless told otherwise', () => {
+    const defaults = loadConfig({});
+    expect(defaults.deliveryBodyRetentionDays).toBe(30);
+    expect(defaults.jobs.maxDeferrals).toBe(30);
+    const set = loadConfig({ DELIVERY_BODY_RETENTION_DAYS: '7', JOB_MAX_DEFERRALS: '5' });
+    expect(set.deliveryBodyRetentionDays).toBe(7);
+    expect(set.jobs.maxDeferrals).toBe(5);
+    expect(() => loadConfig({ DELIVERY_BODY_RETENTION_DAYS: '0' })).toThrow(/DELIVERY_BODY_RETENTION_DAYS/);
+    expect(() => loadConfig({ JOB_MAX_DEFERRALS: 'many' })).toThrow(/JOB_MAX_DEFERRALS/);
+  });
 });

@@ -31,7 +31,9 @@ const schema = {
     JOB_RETRY_DELAY_MAX_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 900 },
     JOB_HEARTBEAT_SECONDS: { type: 'integer', minimum: 10, maximum: 3600, default: 30 },
     JOB_SUPERVISE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
+    JOB_MAX_DEFERRALS: { type: 'integer', minimum: 1, maximum: 1000, default: 30 },
     RECONCILE_CRON: { type: 'string', minLength: 9, default: '*/10 * * * *' },
+    DELIVERY_BODY_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
     SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
     SANDBOX: { type: 'boolean' },
     SANDBOX_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 0 },
@@ -61,8 +63,12 @@ export interface Config {
     retryDelayMaxSeconds: number;
     heartbeatSeconds: number;
     superviseIntervalSeconds: number;
+    /** How often a remote's "come back later" is obeyed for one operation before it dead-letters. */
+    maxDeferrals: number;
     reconcileCron: string;
   };
+  /** Delivery bodies older than this are erased (the delivery's metadata is kept). */
+  deliveryBodyRetentionDays: number;
   shutdownTimeoutSeconds: number;
   sandbox: { enabled: boolean; port: number; orderIntervalMs: number; shipDelayMs: number };
 }
@@ -115,8 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryDelayMaxSeconds: v.JOB_RETRY_DELAY_MAX_SECONDS,
       heartbeatSeconds: v.JOB_HEARTBEAT_SECONDS,
       superviseIntervalSeconds: v.JOB_SUPERVISE_INTERVAL_SECONDS,
+      maxDeferrals: v.JOB_MAX_DEFERRALS,
       reconcileCron: v.RECONCILE_CRON,
     },
+    deliveryBodyRetentionDays: v.DELIVERY_BODY_RETENTION_DAYS,
     shutdownTimeoutSeconds: v.SHUTDOWN_TIMEOUT_SECONDS,
     sandbox: {
       // The sandbox is the default for a newcomer; production turns it off unless asked.

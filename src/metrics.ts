@@ -5,7 +5,8 @@ import type { Database } from './db/types.ts';
 
 /**
  * What ops watch: deliveries by source and outcome, outbound calls by outcome, job latency and
- * backlog (with the oldest pending job's age), orders by state. One registry per hub, so several
+ * backlog (with the oldest pending job's age), deferrals and the operations stuck on them, orders
+ * by state. One registry per hub, so several
  * hubs in one process (tests) keep their own figures.
  */
 export function createMetrics(db: Kysely<Database>) {
@@ -21,6 +22,32 @@ export function createMetrics(db: Kysely<Database>) {
     help: 'Calls to storefront and 3PL APIs, by connector and outcome',
     labelNames: ['connector', 'outcome'] as const,
     registers: [registry],
+  });
+  const jobDeferrals = new Counter({
+    name: 'hub_job_deferrals_total',
+    help: 'Times a remote said "come back later" to a job (Retry-After, throttling), by queue and code',
+    labelNames: ['queue', 'code'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hub_deferred_operations',
+    help: 'Operations a remote keeps deferring, by queue and state (deferred, stuck: needs a look, dead_lettered)',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db
+        .selectFrom('deferred_operations')
+        .select([
+          'queue',
+          sql<string>`case when dead_lettered_at is not null then 'dead_lettered'
+            when stuck_at is not null then 'stuck' else 'deferred' end`.as('state'),
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
+        .groupBy(['queue', 'state'])
+        .execute();
+      for (const row of rows) this.set({ queue: row.queue, state: row.state }, Number(row.n));
+    },
   });
   const jobDuration = new Histogram({
     name: 'hub_job_duration_seconds',
@@ -64,7 +91,7 @@ export function createMetrics(db: Kysely<Database>) {
       for (const row of rows) this.set({ status: row.status }, Number(row.n));
     },
   });
-  return { registry, deliveries, outbound, jobDuration };
+  return { registry, deliveries, outbound, jobDeferrals, jobDuration };
 }
 
 async function pendingJobs(db: Kysely<Database>) {

@@ -10,10 +10,12 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
+import { createDeferralLedger } from './pipeline/deferrals.ts';
 import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
 import { createRegistry } from './pipeline/registry.ts';
+import { RETENTION_CRON } from './pipeline/retention.ts';
 import type { Connector } from './sdk/contracts.ts';
 import { createSecretBox, developmentSecret } from './secrets.ts';
 
@@ -64,6 +66,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   await boss.start();
   await createQueues(boss, config.jobs);
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
+  await boss.schedule('retention', RETENTION_CRON, {}, { singletonKey: 'all' });
 
   const registry = createRegistry(options.connectors ?? createConnectors());
   const metrics = createMetrics(database.db);
@@ -83,7 +86,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   if (!publicUrl) publicUrl = url;
   connections.publicUrl = publicUrl;
 
-  if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics);
+  if (options.workers !== false) {
+    const ledger = createDeferralLedger(database.db, { maxDeferrals: config.jobs.maxDeferrals, metrics });
+    await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics, ledger);
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

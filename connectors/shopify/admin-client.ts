@@ -21,10 +21,16 @@ import { refreshCredentials, usableCredentials } from './token-refresh.ts';
 /** A call that takes longer than this is abandoned and retried by the job. */
 const CALL_TIMEOUT_MS = 30_000;
 
+export interface AdminCallOptions {
+  /** How long the call may wait for the shop's bucket in process (default: the limiter's). */
+  maxWaitMs?: number;
+}
+
 export type AdminCall = <T>(
   context: ShopifyContext,
   operation: AdminOperation<T>,
   variables?: Record<string, unknown>,
+  options?: AdminCallOptions,
 ) => Promise<T>;
 
 interface GraphqlErrorBody {
@@ -37,14 +43,17 @@ export function createAdminCall(library: ShopifyLibrary): AdminCall {
     context: ShopifyContext,
     operation: AdminOperation<T>,
     variables: Record<string, unknown> = {},
+    options: AdminCallOptions = {},
   ): Promise<T> {
+    // Page sizes the caller leaves out are the operation's usual ones.
+    const sent = { ...operation.pageSizes, ...variables };
     try {
-      return await send(library, context, operation, variables, false);
+      return await send(library, context, operation, sent, false, options);
     } catch (error) {
       // A 401 means the token we hold is no longer valid (revoked, or refreshed elsewhere): one
       // refresh, one more try; a second 401 needs the merchant.
       if (!(error instanceof HttpResponseError) || error.response.code !== 401) throw error;
-      return send(library, context, operation, variables, true);
+      return send(library, context, operation, sent, true, options);
     }
   };
 }
@@ -55,12 +64,14 @@ async function send<T>(
   operation: AdminOperation<T>,
   variables: Record<string, unknown>,
   afterUnauthorized: boolean,
+  options: AdminCallOptions,
 ): Promise<T> {
   const shop = context.externalAccount;
   const credentials = afterUnauthorized
     ? await refreshCredentials(context, library)
     : await usableCredentials(context, library);
-  const reservation = await reserve(shop, operation.cost, { operation: operation.name });
+  const cost = operation.costOf(variables);
+  const reservation = await reserve(shop, cost, { operation: operation.name }, options.maxWaitMs);
   const session = new Session({
     id: `offline_${shop}`,
     shop,
@@ -80,7 +91,7 @@ async function send<T>(
     const body =
       error instanceof GraphqlQueryError ? (error.body as GraphqlErrorBody | undefined) : undefined;
     reservation.release(throttleStatusOf(body));
-    throw classify(error, operation, shop, body, afterUnauthorized);
+    throw classify(error, operation, cost, shop, body, afterUnauthorized);
   }
 }
 
@@ -92,6 +103,7 @@ function throttleStatusOf(answer: unknown): ThrottleStatus | null {
 function classify(
   error: unknown,
   operation: AdminOperation<unknown>,
+  cost: number,
   shop: string,
   body: GraphqlErrorBody | undefined,
   afterUnauthorized: boolean,
@@ -102,8 +114,20 @@ function classify(
     const codes = problems.map((problem) => problem.extensions?.code ?? '');
     const message = problems.map((problem) => problem.message ?? '').join('; ') || error.message;
     if (codes.includes('THROTTLED')) {
-      const requested = body?.extensions?.cost?.requestedQueryCost ?? operation.cost;
-      const retryAfterMs = throttledRetryAfterMs(requested, throttleStatusOf(body));
+      const requested = body?.extensions?.cost?.requestedQueryCost ?? cost;
+      const status = throttleStatusOf(body);
+      if (status && requested > status.maximumAvailable) {
+        // Not a busy bucket but a small one: waiting cannot help unless the caller pages smaller
+        // (or Shopify gives the shop a bigger bucket again), so it is told apart.
+        return new RetryableError(
+          'cost_exceeds_bucket',
+          `${operation.name} costs ${requested} points but ${shop}'s API bucket holds only ${status.maximumAvailable}`,
+          { ...context, requestedCost: requested, maximumAvailable: status.maximumAvailable },
+          Math.max(1000, Math.ceil((status.maximumAvailable / Math.max(1, status.restoreRate)) * 1000)),
+          { cause: error },
+        );
+      }
+      const retryAfterMs = throttledRetryAfterMs(requested, status);
       return new RetryableError('throttled', `Shopify throttled ${operation.name}`, context, retryAfterMs, {
         cause: error,
       });

@@ -81,13 +81,17 @@ export interface Reservation {
 /**
  * Reserves `cost` points for one call, or throws RetryableError('throttled') saying when to come
  * back. Every reservation must be released, with the answer's throttle status when there is one.
+ * A call in the middle of a multi-call operation (the next page of a read) may wait longer
+ * (`maxWaitMs`): giving the job back would throw away the pages already read, and on a small
+ * bucket the next attempt would run out at the same page again.
  */
 export async function reserve(
   shop: string,
   cost: number,
   context: Record<string, unknown> = {},
+  maxWaitMs = MAX_IN_PROCESS_WAIT_MS,
 ): Promise<Reservation> {
-  const deadline = Date.now() + MAX_IN_PROCESS_WAIT_MS;
+  const deadline = Date.now() + maxWaitMs;
   let wait = waitFor(shop, cost);
   while (wait > 0 && Date.now() + wait <= deadline) {
     await new Promise((resolve) => setTimeout(resolve, wait));
@@ -122,6 +126,15 @@ export function observe(shop: string, status: ThrottleStatus, now = Date.now()):
   bucket.restoreRate = Math.max(1, status.restoreRate);
   bucket.available = Math.min(status.currentlyAvailable, status.maximumAvailable);
   bucket.observedAt = now;
+}
+
+/**
+ * The shop's bucket size as Shopify last reported it, or null before its first answer: what one
+ * query may cost at most, so callers can page smaller on a small bucket.
+ */
+export function bucketCapacity(shop: string): number | null {
+  const bucket = buckets.get(shop);
+  return bucket?.known ? bucket.maximumAvailable : null;
 }
 
 /** How long a THROTTLED call must wait for its requested cost, from the status it came with. */

@@ -12,14 +12,11 @@ import { trackingInputFor } from './carriers.ts';
 import { modeOf, readState, type ShopifyContext } from './connection.ts';
 import type { ShopifyDeps } from './deps.ts';
 import { acceptRequests } from './fulfillment-requests.ts';
-import {
-  type OrderForFulfillment,
-  type OrderFulfillmentOrder,
-  orderFulfillmentState,
-} from './graphql/fulfillment-orders.ts';
+import type { OrderForFulfillment, OrderFulfillmentOrder } from './graphql/fulfillment-orders.ts';
 import { fulfillmentCreate, fulfillmentTrackingInfoUpdate } from './graphql/fulfillments.ts';
 import { gidFor } from './payload-validation.ts';
 import { planFulfillments } from './plan-fulfillments.ts';
+import { CONTINUATION_WAIT_MS, readFulfillmentState } from './read-fulfillment-state.ts';
 
 /** Fulfillment states that no longer count: a cancelled or failed one does not block a new one. */
 const VOID_FULFILLMENT = new Set(['CANCELLED', 'ERROR', 'FAILURE']);
@@ -96,13 +93,19 @@ export async function writeShopifyTracking(
   if (written.has(UNKNOWN_LOCATION)) return { externalId: ids.join(',') };
   for (const group of plan.groups) {
     if (written.has(group.locationId)) continue;
-    const data = await deps.admin(context, fulfillmentCreate, {
-      fulfillment: {
-        lineItemsByFulfillmentOrder: group.lineItemsByFulfillmentOrder,
-        notifyCustomer,
-        trackingInfo,
+    // After the read, so it may wait for the bucket rather than give the job back and read again.
+    const data = await deps.admin(
+      context,
+      fulfillmentCreate,
+      {
+        fulfillment: {
+          lineItemsByFulfillmentOrder: group.lineItemsByFulfillmentOrder,
+          notifyCustomer,
+          trackingInfo,
+        },
       },
-    });
+      { maxWaitMs: CONTINUATION_WAIT_MS },
+    );
     const created = data.fulfillmentCreate?.fulfillment;
     const problems = data.fulfillmentCreate?.userErrors ?? [];
     if (!created || problems.length > 0) {
@@ -137,9 +140,7 @@ async function readOrder(
   context: ShopifyContext,
   order: OrderRef,
 ): Promise<OrderForFulfillment> {
-  const { order: found } = await deps.admin(context, orderFulfillmentState, {
-    id: gidFor('Order', order.sourceOrderId),
-  });
+  const found = await readFulfillmentState(deps, context, gidFor('Order', order.sourceOrderId));
   if (!found) {
     throw new NeedsHumanError('order_not_found', `Shopify has no order ${order.sourceOrderName}`, {
       sourceOrderId: order.sourceOrderId,

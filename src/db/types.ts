@@ -59,7 +59,11 @@ export interface DeliveriesTable {
   last_error: string | null;
   received_at: Generated<Date>;
   processed_at: Timestamp | null;
+  body_erased_at: Timestamp | null;
+  body_erased_reason: BodyErasedReason | null;
 }
+
+export type BodyErasedReason = 'retention' | 'customer_redact' | 'account_redact';
 
 export interface OrdersTable {
   id: Generated<string>;
@@ -202,6 +206,18 @@ export interface PrivacyRequestsTable {
   created_at: Generated<Date>;
 }
 
+export interface DeferredOperationsTable {
+  queue: string;
+  subject: string;
+  deferrals: Generated<number>;
+  code: string;
+  reason: string;
+  first_deferred_at: Generated<Date>;
+  last_deferred_at: Generated<Date>;
+  stuck_at: Timestamp | null;
+  dead_lettered_at: Timestamp | null;
+}
+
 export interface Database {
   install_nonces: InstallNoncesTable;
   privacy_requests: PrivacyRequestsTable;
@@ -217,6 +233,7 @@ export interface Database {
   stock_publications: StockPublicationsTable;
   order_events: OrderEventsTable;
   sku_map: SkuMapTable;
+  deferred_operations: DeferredOperationsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

@@ -2,6 +2,7 @@ import { applyDeliveryHandler } from './apply/apply-delivery.ts';
 import type { Hub } from './hub.ts';
 import type { JobHandler, JobHandlers } from './jobs.ts';
 import { reconcileHandler } from './reconcile.ts';
+import { retentionHandler } from './retention.ts';
 import { advanceOrder } from './route/advance-order.ts';
 import { moveOrderTo } from './route/order-status.ts';
 import { rerouteHeldHandler } from './route/reroute-held.ts';
@@ -44,5 +45,6 @@ export function createHandlers(hub: Hub): JobHandlers {
     'publish-stock': publishStockHandler(hub),
     reconcile: reconcileHandler(hub),
     'reroute-held': rerouteHeldHandler(hub),
+    retention: retentionHandler(hub),
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
+import type { Deferral, DeferralLedger } from './deferrals.ts';
 import type { RerouteTrigger } from './route/reroute-held.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
@@ -16,15 +17,29 @@ export interface JobPayloads {
   reconcile: { connectionId?: string };
   /** Route again every held order a SKU map change, new stock or a policy change may release. */
   'reroute-held': { merchantId: string; trigger: RerouteTrigger };
+  retention: Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
 
 /** Carried by a job that was rescheduled at the remote side's Retry-After. */
 export interface JobMeta {
   idempotencyKey: string;
-  deferrals: number;
 }
-const MAX_DEFERRALS = 30;
+
+/**
+ * What each queue's job is about: the key its deferrals are counted under, so every job for the
+ * same thing adds to one count (see deferrals.ts).
+ */
+const SUBJECT_OF: { [Q in QueueName]: (data: JobPayloads[Q]) => string } = {
+  'apply-delivery': (data) => data.deliveryId,
+  'advance-order': (data) => data.orderId,
+  'write-tracking': (data) => data.shipmentId,
+  'publish-stock': (data) => data.connectionId,
+  reconcile: (data) => data.connectionId ?? 'all',
+  'reroute-held': (data) => `reroute:${data.merchantId}`,
+  retention: () => 'deliveries',
+};
+
 export const QUEUES: QueueName[] = [
   'apply-delivery',
   'advance-order',
@@ -32,6 +47,7 @@ export const QUEUES: QueueName[] = [
   'publish-stock',
   'reconcile',
   'reroute-held',
+  'retention',
 ];
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 
@@ -45,11 +61,14 @@ export interface JobContext {
 
 export interface JobHandler<Q extends QueueName> {
   run(data: JobPayloads[Q], context: JobContext): Promise<void>;
-  /** Records a failure where ops will see it (delivery row, order timeline). */
+  /**
+   * Records a failure where ops will see it (delivery row, order timeline). `deferral` is set when
+   * the remote said "later": how often it has, across reschedules, and whether that is now stuck.
+   */
   onFailure?(
     data: JobPayloads[Q],
     error: unknown,
-    context: JobContext & { willRetry: boolean },
+    context: JobContext & { willRetry: boolean; deferral: Deferral | null },
   ): Promise<void>;
 }
 
@@ -92,11 +111,20 @@ export async function enqueue<Q extends QueueName>(
   });
 }
 
+/** How runJob counts the deferrals of an operation across reschedules, and when it gives up. */
+export interface DeferralPolicy {
+  ledger: DeferralLedger;
+  /** A remote's "later" is obeyed this often for one operation; the next one dead-letters it. */
+  maxDeferrals: number;
+}
+
 /**
  * Runs one job: success completes it; a retryable failure is thrown back to pg-boss, which retries
  * with backoff and finally dead-letters; a failure that needs a human is recorded and completes the
  * job, because retrying cannot help. A Retry-After from the remote side reschedules the job at that
- * time instead of holding a worker.
+ * time instead of holding a worker, and is counted in the deferral ledger: the rescheduled job is a
+ * new pg-boss job (its attempts start at 0), so only the ledger knows how often the operation was
+ * put off. Past the limit it is dead-lettered like any other failure.
  */
 export async function runJob<Q extends QueueName>(
   boss: PgBoss,
@@ -105,7 +133,9 @@ export async function runJob<Q extends QueueName>(
   handler: JobHandler<Q>,
   log: Logger,
   retryLimit: number,
+  deferrals: DeferralPolicy,
 ): Promise<void> {
+  const subject = SUBJECT_OF[queue](job.data);
   const context: JobContext = {
     log: log.child({ queue, jobId: job.id, attempt: job.retryCount }),
     idempotencyKey: job.data._meta?.idempotencyKey ?? job.id,
@@ -116,24 +146,28 @@ export async function runJob<Q extends QueueName>(
   } catch (error) {
     const retryable = isRetryable(error);
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
-    const deferrals = job.data._meta?.deferrals ?? 0;
+    const deferral =
+      retryable && retryAfterMs !== null ? await deferrals.ledger.record(queue, subject, error) : null;
     // A remote that keeps saying "later" is obeyed only so often; then it counts as a failure.
-    const deferred = retryAfterMs !== null && deferrals < MAX_DEFERRALS;
-    const willRetry = retryable && (deferred || !context.finalAttempt);
+    const deferred = deferral !== null && deferral.deferrals <= deferrals.maxDeferrals;
+    const exhausted = deferral !== null && !deferred;
+    const willRetry = retryable && !exhausted && (deferred || !context.finalAttempt);
     context.log[willRetry ? 'warn' : 'error'](
       {
         err: error,
         code: error instanceof ConnectorError ? error.code : undefined,
         willRetry,
+        ...(deferral ? { deferrals: deferral.deferrals, stuck: deferral.stuck } : {}),
       },
       `${queue} failed`,
     );
-    await handler.onFailure?.(job.data, error, { ...context, willRetry });
+    await handler.onFailure?.(job.data, error, { ...context, willRetry, deferral });
     if (!retryable) return;
+    const meta: JobMeta = { idempotencyKey: context.idempotencyKey };
     if (deferred) {
       await boss.send(
         queue,
-        { ...job.data, _meta: { idempotencyKey: context.idempotencyKey, deferrals: deferrals + 1 } },
+        { ...job.data, _meta: meta },
         {
           singletonKey: job.singletonKey ?? job.id,
           startAfter: Math.max(1, Math.ceil((retryAfterMs ?? 0) / 1000)),
@@ -141,8 +175,26 @@ export async function runJob<Q extends QueueName>(
       );
       return;
     }
+    if (exhausted) {
+      // Retrying would only be deferred again: straight to the dead-letter queue, as pg-boss does
+      // with a job out of retries (the same data, with what it was and why).
+      await deferrals.ledger.markDeadLettered(queue, subject);
+      await boss.send(DEAD_LETTER_QUEUE, {
+        ...job.data,
+        _meta: meta,
+        _deadLetter: {
+          queue,
+          code: error instanceof ConnectorError ? error.code : 'unexpected',
+          deferrals: deferral.deferrals,
+        },
+      });
+      return;
+    }
     throw error;
   }
+  // Whichever job got the operation through (a rescheduled one, or a new one for the same
+  // subject), it is no longer deferred: a single-row delete by primary key, usually of nothing.
+  await deferrals.ledger.clear(queue, subject);
 }
 
 export async function startWorkers(
@@ -150,8 +202,10 @@ export async function startWorkers(
   handlers: JobHandlers,
   config: Config['jobs'],
   log: Logger,
-  metrics?: Metrics,
+  metrics: Metrics | undefined,
+  ledger: DeferralLedger,
 ): Promise<void> {
+  const deferrals = { ledger, maxDeferrals: config.maxDeferrals };
   for (const queue of QUEUES) {
     await boss.work(
       queue,
@@ -172,6 +226,7 @@ export async function startWorkers(
               handlers[queue] as JobHandler<typeof queue>,
               log,
               config.retryLimit,
+              deferrals,
             );
             stop?.({ outcome: 'done' });
           } catch (error) {

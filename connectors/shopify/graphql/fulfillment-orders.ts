@@ -108,12 +108,18 @@ ${LINE_ITEM_FIELDS}`,
   }),
 );
 
+export interface OrderFulfillmentOrderLine {
+  id: string;
+  remainingQuantity: number;
+  lineItem: { id: string };
+}
+
 export interface OrderFulfillmentOrder {
   id: string;
   status: string;
   requestStatus: string;
   assignedLocation: { location: { id: string } | null };
-  lineItems: { nodes: { id: string; remainingQuantity: number; lineItem: { id: string } }[] };
+  lineItems: { nodes: OrderFulfillmentOrderLine[] };
 }
 
 export interface OrderFulfillment {
@@ -123,31 +129,60 @@ export interface OrderFulfillment {
   trackingInfo: { company: string | null; number: string | null; url: string | null }[];
 }
 
+/** What shipping an order needs: where its lines wait (fulfillment orders) and what already left. */
 export interface OrderForFulfillment {
   id: string;
   fulfillmentOrders: { nodes: OrderFulfillmentOrder[] };
   fulfillments: OrderFulfillment[];
 }
 
+type LinePage = { nodes: OrderFulfillmentOrderLine[]; pageInfo: PageInfo };
+
 const trackingInfoSchema = list(
   object({ company: nullable(str), number: nullable(str), url: nullable(str) }),
 );
+const linePageSchema = object({
+  nodes: list(
+    object({
+      id: gid('FulfillmentOrderLineItem'),
+      remainingQuantity: int,
+      lineItem: object({ id: gid('LineItem') }),
+    }),
+  ),
+  pageInfo,
+});
 
-/** What shipping an order needs: where its lines wait (fulfillment orders) and what already left. */
-export const orderFulfillmentState = defineOperation<{ order: OrderForFulfillment | null }>(
-  `query HubOrderFulfillmentState($id: ID!) {
+/**
+ * One page of an order's fulfillment orders, each with its first page of lines. The page sizes are
+ * variables because the usual ones (five fulfillment orders of fifty lines: about 530 points) cost
+ * more than some shops' whole bucket holds, and Shopify never runs such a query there; the reader
+ * asks for smaller pages (`read-fulfillment-state.ts`).
+ */
+export const orderFulfillmentState = defineOperation<{
+  order: {
+    id: string;
+    fulfillmentOrders: {
+      nodes: (Omit<OrderFulfillmentOrder, 'lineItems'> & { lineItems: LinePage })[];
+      pageInfo: PageInfo;
+    };
+  } | null;
+}>(
+  `query HubOrderFulfillmentState($id: ID!, $fulfillmentOrders: Int!, $lines: Int!, $after: String) {
   order(id: $id) {
     id
-    fulfillmentOrders(first: 5) {
+    fulfillmentOrders(first: $fulfillmentOrders, after: $after) {
       nodes {
         id
         status
         requestStatus
         assignedLocation { location { id } }
-        lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } }
+        lineItems(first: $lines) {
+          nodes { id remainingQuantity lineItem { id } }
+          pageInfo { hasNextPage endCursor }
+        }
       }
+      pageInfo { hasNextPage endCursor }
     }
-    fulfillments(first: 10) { id status location { id } trackingInfo(first: 3) { company number url } }
   }
 }`,
   object({
@@ -161,18 +196,52 @@ export const orderFulfillmentState = defineOperation<{ order: OrderForFulfillmen
               status: str,
               requestStatus: str,
               assignedLocation,
-              lineItems: object({
-                nodes: list(
-                  object({
-                    id: gid('FulfillmentOrderLineItem'),
-                    remainingQuantity: int,
-                    lineItem: object({ id: gid('LineItem') }),
-                  }),
-                ),
-              }),
+              lineItems: linePageSchema,
             }),
           ),
+          pageInfo,
         }),
+      }),
+    ),
+  }),
+  { fulfillmentOrders: 5, lines: 50 },
+);
+
+/** The further lines of one fulfillment order with more lines than a page held. */
+export const fulfillmentOrderLines = defineOperation<{
+  fulfillmentOrder: { id: string; lineItems: LinePage } | null;
+}>(
+  `query HubFulfillmentOrderLines($id: ID!, $lines: Int!, $after: String) {
+  fulfillmentOrder(id: $id) {
+    id
+    lineItems(first: $lines, after: $after) {
+      nodes { id remainingQuantity lineItem { id } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+  object({ fulfillmentOrder: nullable(object({ id: gid('FulfillmentOrder'), lineItems: linePageSchema })) }),
+  { lines: 50 },
+);
+
+/**
+ * The order's fulfillments with their tracking: how a write finds what an earlier attempt made.
+ * Shopify gives them as a plain list, not a connection, so it cannot be paged: the first ten (or
+ * fewer on a small bucket) are read, newest orders rarely having more.
+ */
+export const orderFulfillments = defineOperation<{
+  order: { id: string; fulfillments: OrderFulfillment[] } | null;
+}>(
+  `query HubOrderFulfillments($id: ID!, $fulfillments: Int!) {
+  order(id: $id) {
+    id
+    fulfillments(first: $fulfillments) { id status location { id } trackingInfo(first: 3) { company number url } }
+  }
+}`,
+  object({
+    order: nullable(
+      object({
+        id: gid('Order'),
         fulfillments: list(
           object({
             id: gid('Fulfillment'),
@@ -184,6 +253,7 @@ export const orderFulfillmentState = defineOperation<{ order: OrderForFulfillmen
       }),
     ),
   }),
+  { fulfillments: 10 },
 );
 
 export interface FulfillmentOrderState {

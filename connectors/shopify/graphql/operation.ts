@@ -1,6 +1,9 @@
 /**
  * One Admin GraphQL operation: its document (validated against the pinned schema in the tests),
  * its estimated cost (what the limiter reserves) and the schema of the `data` we read from it.
+ * An operation whose page sizes are variables names their usual values (`pageSizes`); its cost
+ * then depends on the sizes a call asks for, so a caller can ask for smaller pages on a shop whose
+ * cost bucket is small.
  */
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import type { JsonSchema } from '../../../src/sdk/index.ts';
@@ -11,21 +14,34 @@ export interface AdminOperation<TData> {
   name: string;
   kind: 'query' | 'mutation';
   document: string;
+  /** The estimated cost with the usual page sizes. */
   cost: number;
+  /** The usual value of each page-size variable. */
+  pageSizes: Readonly<Record<string, number>>;
+  /** The estimated cost of a call with these variables (page sizes not given: the usual ones). */
+  costOf(variables: Record<string, unknown>): number;
   data: Payload<TData>;
 }
 
-export function defineOperation<TData>(document: string, dataSchema: JsonSchema): AdminOperation<TData> {
+export function defineOperation<TData>(
+  document: string,
+  dataSchema: JsonSchema,
+  pageSizes: Record<string, number> = {},
+): AdminOperation<TData> {
   const ast = parse(document);
   const operation = ast.definitions.find(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
   if (!operation?.name) throw new Error('every Admin operation is named (it shows in Shopify’s logs)');
+  const costOf = (variables: Record<string, unknown>) =>
+    estimateQueryCost(ast, { ...pageSizes, ...variables });
   return {
     name: operation.name.value,
     kind: operation.operation === 'mutation' ? 'mutation' : 'query',
     document,
-    cost: estimateQueryCost(ast),
+    cost: costOf({}),
+    pageSizes,
+    costOf,
     data: definePayload<TData>(operation.name.value, dataSchema),
   };
 }

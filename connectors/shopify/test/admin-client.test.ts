@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NeedsHumanError, RetryableError } from '../../../src/sdk/index.ts';
 import { orderFulfillmentState } from '../graphql/fulfillment-orders.ts';
 import { webhookSubscriptions } from '../graphql/setup.ts';
+import { bucketCapacity } from '../rate-limiter.ts';
 import { testDeps } from './helpers/connector-deps.ts';
 import { testContext } from './helpers/context.ts';
 import { FakeShop } from './helpers/fake-shop.ts';
@@ -68,6 +69,26 @@ describe('calling the Admin API', () => {
     expect(error).toMatchObject({ code: 'throttled' });
     expect((error as RetryableError).retryAfterMs).toBeGreaterThan(1000);
     expect(shop.calls).toHaveLength(1); // the second never left
+  });
+
+  it('tells a query larger than the whole bucket from a busy bucket, and learns the bucket from the answer', async () => {
+    const { shop, deps, context } = setUp();
+    shop.addOrderFromWebhook(paidOrder(), { locationId: shop.addLocation() });
+    shop.setBucket({ maximumAvailable: 200, restoreRate: 100 });
+    const order = { id: 'gid://shopify/Order/820982911946154508' };
+    const error = await deps.admin(context, orderFulfillmentState, order).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({
+      code: 'cost_exceeds_bucket',
+      context: { requestedCost: orderFulfillmentState.cost, maximumAvailable: 200 },
+    });
+    expect((error as Error).message).toMatch(/holds only 200/);
+    expect(bucketCapacity(SHOP)).toBe(200);
+    // The same document with smaller pages runs.
+    await expect(
+      deps.admin(context, orderFulfillmentState, { ...order, fulfillmentOrders: 1 }),
+    ).resolves.toMatchObject({ order: { id: order.id } });
+    expect(shop.calls.map((call) => call.outcome)).toEqual(['throttled', 'ok']);
   });
 
   it('a 429 becomes RetryableError after the Retry-After seconds', async () => {

@@ -89,7 +89,11 @@ describe('the fulfillment request sweep', () => {
     const { shop, location, context, deps } = setUp();
     const order = shop.addOrderFromWebhook(paidOrder(), { locationId: location, requestStatus: 'SUBMITTED' });
     const fulfillmentOrder = order.fulfillmentOrders.nodes[0]!;
-    fulfillmentOrder.lineItems.pageInfo = { hasNextPage: true, endCursor: '50' };
+    // More lines than the sweep's page of fifty holds.
+    const [first] = fulfillmentOrder.lineItems.nodes;
+    while (fulfillmentOrder.lineItems.nodes.length <= 50) {
+      fulfillmentOrder.lineItems.nodes.push({ ...first!, id: shop.nextId('FulfillmentOrderLineItem') });
+    }
     expect(await sweepFulfillmentRequests(deps, context, ['FULFILLMENT_REQUESTED'])).toEqual([]);
     expect(fulfillmentOrder.requestStatus).toBe('REJECTED');
     expect(fulfillmentOrder.answers[0]).toMatchObject({

@@ -14,6 +14,7 @@ describe('Admin GraphQL documents', () => {
       'HubAcceptFulfillmentRequest',
       'HubAssignedFulfillmentOrders',
       'HubFulfillmentCreate',
+      'HubFulfillmentOrderLines',
       'HubFulfillmentService',
       'HubFulfillmentServiceCreate',
       'HubFulfillmentServiceUpdate',
@@ -23,6 +24,7 @@ describe('Admin GraphQL documents', () => {
       'HubInventorySetQuantities',
       'HubOrderFulfillmentOrders',
       'HubOrderFulfillmentState',
+      'HubOrderFulfillments',
       'HubOrdersUpdatedSince',
       'HubRejectCancellationRequest',
       'HubRejectFulfillmentRequest',
@@ -70,5 +72,20 @@ describe('Admin GraphQL documents', () => {
         'query { orders(first: 10) { nodes { id customer { id } } pageInfo { hasNextPage } } }',
       ),
     ).toBe(2 + 10 * 2 + 1);
+  });
+
+  it('reads page sizes given as variables, and costs a missing one at Shopify’s maximum', () => {
+    const document =
+      'query($n: Int!) { orders(first: $n) { nodes { id lineItems(first: 5) { nodes { id } } } } }';
+    // Nested connections multiply: 2 + n × (1 node + 2 + 5 lines).
+    expect(estimateQueryCost(document, { n: 3 })).toBe(2 + 3 * (1 + 2 + 5));
+    expect(estimateQueryCost(document)).toBe(2 + 250 * (1 + 2 + 5));
+  });
+
+  it('an operation with variable page sizes is costed at its usual sizes, or at the sizes asked for', () => {
+    const state = ALL_OPERATIONS.find((operation) => operation.name === 'HubOrderFulfillmentState');
+    expect(state?.pageSizes).toEqual({ fulfillmentOrders: 5, lines: 50 });
+    expect(state?.cost).toBe(state?.costOf({}));
+    expect(state?.costOf({ fulfillmentOrders: 1 })).toBeLessThan((state?.cost ?? 0) / 4);
   });
 });

@@ -1,7 +1,14 @@
 /** The per-shop cost bucket, learnt from Shopify's throttle status. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../src/sdk/index.ts';
-import { forgetBuckets, observe, reserve, throttledRetryAfterMs, waitFor } from '../rate-limiter.ts';
+import {
+  bucketCapacity,
+  forgetBuckets,
+  observe,
+  reserve,
+  throttledRetryAfterMs,
+  waitFor,
+} from '../rate-limiter.ts';
 
 const SHOP = 'limits.myshopify.com';
 
@@ -34,6 +41,21 @@ describe('the cost-aware limiter', () => {
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).code).toBe('throttled');
     expect((error as RetryableError).retryAfterMs).toBeGreaterThan(1000);
+  });
+
+  it('a call in the middle of an operation may wait longer than the usual second', async () => {
+    observe(SHOP, { maximumAvailable: 200, currentlyAvailable: 0, restoreRate: 100 });
+    await expect(reserve(SHOP, 150)).rejects.toMatchObject({ code: 'throttled' }); // 1.5 s away
+    const started = Date.now();
+    const reservation = await reserve(SHOP, 150, {}, 3000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    reservation.release(null);
+  });
+
+  it('knows the size of the shop’s bucket once Shopify has said it', async () => {
+    expect(bucketCapacity(SHOP)).toBeNull();
+    observe(SHOP, { maximumAvailable: 200, currentlyAvailable: 120, restoreRate: 10 });
+    expect(bucketCapacity(SHOP)).toBe(200);
   });
 
   it('computes when a THROTTLED call can come back', () => {

@@ -170,6 +170,38 @@ describe('writing tracking (merchant-managed)', () => {
     });
   });
 
+  it('on a bucket smaller than the usual read, reads in pages that fit it and fulfils every line', async () => {
+    const { shop, order, context, deps } = merchantManaged();
+    // Sixty lines on one fulfillment order: more than one page of lines.
+    const fulfillmentOrder = order.fulfillmentOrders.nodes[0]!;
+    const [first] = fulfillmentOrder.lineItems.nodes;
+    while (fulfillmentOrder.lineItems.nodes.length < 60) {
+      const id = `${9000 + fulfillmentOrder.lineItems.nodes.length}`;
+      fulfillmentOrder.lineItems.nodes.push({
+        ...first!,
+        id: shop.nextId('FulfillmentOrderLineItem'),
+        lineItem: { ...first!.lineItem, id: `gid://shopify/LineItem/${id}` },
+      });
+    }
+    shop.setBucket({ maximumAvailable: 120, restoreRate: 1000 });
+    const lines = fulfillmentOrder.lineItems.nodes.map((node) => line(node.lineItem.id.split('/').pop()!));
+    await writeShopifyTracking(deps, context, {
+      order: ORDER,
+      shipment: { id: 'ship-1', lines, tracking: ups },
+      previousExternalId: null,
+    });
+    expect(order.fulfillments).toHaveLength(1);
+    expect(order.fulfillments[0]?.lines).toHaveLength(60);
+    const reads = shop.calls.filter((call) => call.operationName !== 'HubFulfillmentCreate');
+    // The first read, at the usual size, told the hub the bucket; every later one fitted it.
+    expect(reads[0]).toMatchObject({ operationName: 'HubOrderFulfillmentState', outcome: 'throttled' });
+    expect(reads.slice(1).every((call) => call.outcome === 'ok' && (call.requestedCost ?? 0) <= 120)).toBe(
+      true,
+    );
+    expect(reads.map((call) => call.operationName)).toContain('HubFulfillmentOrderLines');
+    expect(shop.problems).toEqual([]);
+  });
+
   it('only fulfils at the locations the merchant named', async () => {
     const { context, deps, order } = merchantManaged({ locationIds: ['gid://shopify/Location/42'] });
     const error = await writeShopifyTracking(deps, context, {

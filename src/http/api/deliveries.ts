@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { BodyErasedReason } from '../../db/types.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
 import { errorSchema } from '../errors.ts';
@@ -24,12 +25,27 @@ const deliverySummary = {
     attempts: { type: 'integer' },
     lastError: nullableString,
     bodySize: { type: 'integer' },
+    bodyErased: {
+      description:
+        'Set when the body was dropped: by the retention policy (DELIVERY_BODY_RETENTION_DAYS) or a privacy erasure; the rest of the delivery is kept',
+      type: ['object', 'null'],
+      properties: {
+        reason: { type: 'string', enum: ['retention', 'customer_redact', 'account_redact'] },
+        at: { type: 'string', format: 'date-time' },
+      },
+    },
     receivedAt: { type: 'string', format: 'date-time' },
     processedAt: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
 
 type DeliveryRow = Awaited<ReturnType<typeof loadDelivery>>;
+
+const ERASED_BECAUSE: Record<BodyErasedReason, string> = {
+  retention: 'by the retention policy, DELIVERY_BODY_RETENTION_DAYS',
+  customer_redact: 'by a customer’s privacy erasure',
+  account_redact: 'by the store’s privacy erasure',
+};
 
 async function loadDelivery(hub: Hub, id: string) {
   return hub.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
@@ -51,6 +67,10 @@ function summary(row: NonNullable<DeliveryRow>) {
     attempts: row.attempts,
     lastError: row.last_error,
     bodySize: row.body_size,
+    bodyErased:
+      row.body_erased_at && row.body_erased_reason
+        ? { reason: row.body_erased_reason, at: new Date(row.body_erased_at).toISOString() }
+        : null,
     receivedAt: row.received_at.toISOString(),
     processedAt: row.processed_at ? row.processed_at.toISOString() : null,
   };
@@ -171,6 +191,12 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
     async (request, reply) => {
       const row = await loadDelivery(hub, request.params.id);
       if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
+      if (row.body_erased_at) {
+        return reply.status(409).send({
+          error: 'body_erased',
+          message: `the body was erased (${ERASED_BECAUSE[row.body_erased_reason ?? 'retention']}) on ${new Date(row.body_erased_at).toISOString()}; only its record is kept, so there is nothing to replay`,
+        });
+      }
       if (!row.body || !row.connection_id || row.status === 'rejected' || row.status === 'duplicate') {
         return reply.status(409).send({
           error: 'not_replayable',

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { ORDER_STATES } from '../../domain/order-state.ts';
+import { findDeferredOperations } from '../../pipeline/deferrals.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
 import { releaseWithoutUnidentified } from '../../pipeline/route/release-lines.ts';
+import { requeueTrackingWriteback } from '../../pipeline/writeback/write-tracking.ts';
 import { errorSchema } from '../errors.ts';
 import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
@@ -45,6 +47,19 @@ const shipmentSchema = {
       properties: { carrier: nullableString, number: { type: 'string' }, url: nullableString },
     },
     trackingWrittenBack: { type: 'boolean' },
+    writebackStuck: {
+      description:
+        'Set while the storefront keeps deferring the tracking write-back (a throttle, a cost bucket too small): why, how often, since when, and whether it was dead-lettered (retry the order to write it again)',
+      type: ['object', 'null'],
+      properties: {
+        code: { type: 'string' },
+        reason: { type: 'string' },
+        deferrals: { type: 'integer' },
+        since: { type: 'string', format: 'date-time' },
+        lastDeferredAt: { type: 'string', format: 'date-time' },
+        deadLettered: { type: 'boolean' },
+      },
+    },
     shippedAt: { type: ['string', 'null'], format: 'date-time' },
     lines: {
       type: 'array',
@@ -142,6 +157,26 @@ function summary(row: {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+/** The write-backs of these shipments that are past the stuck threshold, by shipment. */
+async function stuckWritebacks(hub: Hub, shipmentIds: string[]) {
+  const deferred = await findDeferredOperations(hub.db, 'write-tracking', shipmentIds);
+  return new Map(
+    deferred
+      .filter((operation) => operation.stuck)
+      .map((operation) => [
+        operation.subject,
+        {
+          code: operation.code,
+          reason: operation.reason,
+          deferrals: operation.deferrals,
+          since: operation.firstDeferredAt.toISOString(),
+          lastDeferredAt: operation.lastDeferredAt.toISOString(),
+          deadLettered: operation.deadLettered,
+        },
+      ]),
+  );
 }
 
 export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
@@ -260,6 +295,10 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       const heldPart = lines.filter(
         (l) => l.disposition === 'held' && (l.disposition_detail as { part?: boolean } | null)?.part,
       );
+      const stuck = await stuckWritebacks(
+        hub,
+        shipments.map((s) => s.id),
+      );
       return {
         ...summary({ ...order, held_lines: lines.filter((l) => l.disposition === 'held').length }),
         statusDetail: order.status_detail,
@@ -301,6 +340,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
             : null,
           trackingWrittenBack:
             s.tracking_written_number !== null && s.tracking_written_number === s.tracking_number,
+          writebackStuck: stuck.get(s.id) ?? null,
           shippedAt: s.shipped_at ? s.shipped_at.toISOString() : null,
           lines: shipmentLines
             .filter((l) => l.shipment_id === s.id)
@@ -329,6 +369,8 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
       await enqueue(hub.boss, 'advance-order', { orderId: order.id }, { serialKey: order.id });
+      // A shipped order's tracking that was never written (dead-lettered, say) is written again.
+      await requeueTrackingWriteback(hub, order.id);
       return reply.status(202).send({ orderId: order.id });
     },
   );

@@ -1,7 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import type { BodyErasedReason, Database } from '../../db/types.ts';
 import type { CustomerRef } from '../../sdk/contracts.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
+import { isUuid } from '../ingest.ts';
+
+type DeliveryUpdate = UpdateQueryBuilder<Database, 'deliveries', 'deliveries', UpdateResult>;
 
 /** Orders of this storefront that belong to the customer: by the ids the platform names, or by email. */
 async function customerOrderIds(
@@ -24,10 +28,18 @@ async function customerOrderIds(
   return rows.map((r) => r.id);
 }
 
+/** A body dropped, and why: the delivery's record stays and the API says what happened to it. */
+function erased(reason: BodyErasedReason) {
+  return { body: null, body_erased_at: new Date(), body_erased_reason: reason };
+}
+
 /**
  * Erases a customer's personal data: the order's contact and address fields, and the raw bodies of
- * the deliveries that carried them. What the hub needs to keep working (ids, SKUs, quantities,
- * states) stays, so fulfilment and accounting still add up.
+ * every delivery that carried them, whichever side sent it: the storefront's webhooks and polls of
+ * the orders, the 3PL's events and polls of their shipments, any delivery the orders' timelines
+ * name as a source, and any other delivery of the merchant's that names the customer's email. What
+ * the hub needs to keep working (ids, SKUs, quantities, states) stays, so fulfilment and
+ * accounting still add up.
  */
 export async function redactCustomer(
   hub: Hub,
@@ -36,8 +48,19 @@ export async function redactCustomer(
   requestId: string | null,
 ) {
   const orderIds = await customerOrderIds(hub, source, customer);
+  const merchantId = source.row.merchant_id;
   await hub.db.transaction().execute(async (trx) => {
     let bodies = 0;
+    const erase = async (scope: (query: DeliveryUpdate) => DeliveryUpdate) => {
+      const result = await scope(
+        trx
+          .updateTable('deliveries')
+          .set(erased('customer_redact'))
+          .where('merchant_id', '=', merchantId)
+          .where('body', 'is not', null),
+      ).executeTakeFirst();
+      bodies += Number(result.numUpdatedRows);
+    };
     if (orderIds.length) {
       await trx
         .updateTable('orders')
@@ -49,33 +72,50 @@ export async function redactCustomer(
         .select('source_order_id')
         .where('id', 'in', orderIds)
         .execute();
-      const result = await trx
-        .updateTable('deliveries')
-        .set({ body: null })
-        .where('connection_id', '=', source.row.id)
-        .where(
+      // The storefront's webhooks and polls of the orders share their serial key.
+      await erase((query) =>
+        query.where('connection_id', '=', source.row.id).where(
           'serial_key',
           'in',
           orders.map((o) => `order:${o.source_order_id}`),
-        )
-        .executeTakeFirst();
-      bodies += Number(result.numUpdatedRows);
+        ),
+      );
+      // The 3PL's events and polls of the orders' shipments (they carry the address we sent).
+      const shipments = await trx
+        .selectFrom('shipments')
+        .select('id')
+        .where('order_id', 'in', orderIds)
+        .execute();
+      if (shipments.length) {
+        await erase((query) =>
+          query.where(
+            'serial_key',
+            'in',
+            shipments.map((shipment) => `shipment:${shipment.id}`),
+          ),
+        );
+      }
+      // Whatever else the timelines name as where a version of the order came from.
+      const sources = await trx
+        .selectFrom('order_events')
+        .select(sql<string>`detail->>'via'`.as('via'))
+        .where('order_id', 'in', orderIds)
+        .where(sql<boolean>`detail->>'via' like 'delivery:%'`)
+        .execute();
+      const deliveryIds = [...new Set(sources.map((row) => row.via.slice('delivery:'.length)))].filter(
+        isUuid,
+      );
+      if (deliveryIds.length) await erase((query) => query.where('id', 'in', deliveryIds));
     }
     if (customer.email) {
       // Any other delivery that names the customer (a customer webhook, an order we never mapped).
-      const result = await trx
-        .updateTable('deliveries')
-        .set({ body: null })
-        .where('connection_id', '=', source.row.id)
-        .where('body', 'is not', null)
-        .where(sql<boolean>`position(convert_to(${customer.email}, 'UTF8') in body) > 0`)
-        .executeTakeFirst();
-      bodies += Number(result.numUpdatedRows);
+      const email = customer.email;
+      await erase((query) => query.where(sql<boolean>`position(convert_to(${email}, 'UTF8') in body) > 0`));
     }
     await trx
       .insertInto('privacy_requests')
       .values({
-        merchant_id: source.row.merchant_id,
+        merchant_id: merchantId,
         connection_id: source.row.id,
         kind: 'customer.redact',
         request_id: requestId,
@@ -163,15 +203,42 @@ export async function reportCustomerData(
 /** Erases everything the hub holds for one storefront account (Shopify's shop/redact). */
 export async function redactAccount(hub: Hub, source: LoadedConnection, requestId: string | null) {
   await hub.db.transaction().execute(async (trx) => {
+    // The 3PL's events of the store's shipments carry its customers' addresses too.
+    const shipments = await trx
+      .selectFrom('shipments')
+      .innerJoin('orders', 'orders.id', 'shipments.order_id')
+      .select('shipments.id')
+      .where('orders.storefront_connection_id', '=', source.row.id)
+      .execute();
     const orders = await trx
       .deleteFrom('orders')
       .where('storefront_connection_id', '=', source.row.id)
       .executeTakeFirst();
     const deliveries = await trx
       .updateTable('deliveries')
-      .set({ body: null, headers: JSON.stringify({}) })
+      .set({ headers: JSON.stringify({}) })
       .where('connection_id', '=', source.row.id)
       .executeTakeFirst();
+    await trx
+      .updateTable('deliveries')
+      .set(erased('account_redact'))
+      .where('merchant_id', '=', source.row.merchant_id)
+      .where('body', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('connection_id', '=', source.row.id),
+          ...(shipments.length
+            ? [
+                eb(
+                  'serial_key',
+                  'in',
+                  shipments.map((shipment) => `shipment:${shipment.id}`),
+                ),
+              ]
+            : []),
+        ]),
+      )
+      .execute();
     await trx.deleteFrom('stock_publications').where('connection_id', '=', source.row.id).execute();
     await trx
       .updateTable('connections')

@@ -1,8 +1,11 @@
 import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import { ConnectorError } from '../../sdk/errors.ts';
+import { clearDeferral } from '../deferrals.ts';
 import type { Hub } from '../hub.ts';
-import type { JobHandler } from '../jobs.ts';
+import { enqueue, type JobHandler } from '../jobs.ts';
 import { recordOrderEvent } from '../timeline.ts';
+
+const QUEUE = 'write-tracking';
 
 /**
  * Tells the storefront a shipment left, with its tracking, so the customer gets the shipping email.
@@ -82,6 +85,8 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
           })
           .onConflict((oc) => oc.doNothing())
           .execute();
+        // Whichever job got it through, the write-back is no longer stuck.
+        await clearDeferral(trx, QUEUE, shipmentId);
         await recordOrderEvent(trx, {
           merchantId: shipment.merchant_id,
           orderId: shipment.order_id,
@@ -90,24 +95,54 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
         });
       });
     },
-    async onFailure({ shipmentId }, error, { willRetry }) {
-      if (willRetry) return;
+    async onFailure({ shipmentId }, error, { willRetry, deferral }) {
+      // A write-back the storefront keeps putting off is shown once it is stuck, not at each deferral.
+      if (willRetry && !deferral?.becameStuck) return;
       const shipment = await hub.db
         .selectFrom('shipments')
         .select(['merchant_id', 'order_id'])
         .where('id', '=', shipmentId)
         .executeTakeFirst();
       if (!shipment) return;
-      await recordOrderEvent(hub.db, {
-        merchantId: shipment.merchant_id,
-        orderId: shipment.order_id,
-        type: 'tracking.write_failed',
-        detail: {
-          shipmentId,
-          code: error instanceof ConnectorError ? error.code : 'unexpected',
-          message: (error as Error)?.message ?? String(error),
-        },
-      });
+      const detail = {
+        shipmentId,
+        code: error instanceof ConnectorError ? error.code : 'unexpected',
+        message: (error as Error)?.message ?? String(error),
+        ...(deferral ? { deferrals: deferral.deferrals } : {}),
+      };
+      const event = { merchantId: shipment.merchant_id, orderId: shipment.order_id };
+      if (deferral?.becameStuck) {
+        await recordOrderEvent(hub.db, {
+          ...event,
+          type: 'tracking.writeback_stuck',
+          detail: { ...detail, since: deferral.firstDeferredAt.toISOString() },
+        });
+      }
+      if (!willRetry) await recordOrderEvent(hub.db, { ...event, type: 'tracking.write_failed', detail });
     },
   };
+}
+
+/**
+ * A person's retry of an order: every shipment that left with tracking not yet written back is
+ * queued again, its deferral count started afresh (a dead-lettered write-back is thus retried).
+ */
+export async function requeueTrackingWriteback(hub: Hub, orderId: string): Promise<number> {
+  const unwritten = (
+    await hub.db
+      .selectFrom('shipments')
+      .select(['id', 'tracking_number', 'tracking_written_number'])
+      .where('order_id', '=', orderId)
+      .where('status', 'in', ['shipped', 'delivered'])
+      .where('tracking_number', 'is not', null)
+      .execute()
+  ).filter((shipment) => shipment.tracking_number !== shipment.tracking_written_number);
+  if (unwritten.length === 0) return 0;
+  await hub.db.transaction().execute(async (trx) => {
+    for (const shipment of unwritten) {
+      await clearDeferral(trx, QUEUE, shipment.id);
+      await enqueue(hub.boss, QUEUE, { shipmentId: shipment.id }, { serialKey: `order:${orderId}`, trx });
+    }
+  });
+  return unwritten.length;
 }

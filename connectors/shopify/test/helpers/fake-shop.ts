@@ -10,8 +10,9 @@
  *
  * It keeps what matters to the connector: orders with fulfillment orders and fulfillments, the
  * fulfillment requests assigned to a location, fulfillment services, webhook subscriptions,
- * inventory with compare-and-set and idempotency keys, the cost bucket (THROTTLED on HTTP 200),
- * 429s, and the OAuth token endpoint (code exchange and refresh).
+ * inventory with compare-and-set and idempotency keys, the cost bucket (THROTTLED on HTTP 200;
+ * its size configurable, as plans and development stores differ), 429s, and the OAuth token
+ * endpoint (code exchange and refresh). Connections and paged lists honour `first`/`after`.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -118,7 +119,15 @@ export interface GraphqlCall {
   variables: Record<string, any>;
   accessToken: string | undefined;
   outcome: 'ok' | 'throttled' | 'rate_limited' | 'unauthorized' | 'invalid' | 'lost';
+  /** What the document asked of the bucket (Shopify's `requestedQueryCost`), once validated. */
+  requestedCost?: number;
   idempotencyKey?: string;
+}
+
+/** The shop's cost bucket: Standard plans restore 100 points a second; development stores can hold far less. */
+export interface FakeBucket {
+  maximumAvailable: number;
+  restoreRate: number;
 }
 
 const NO_PAGE = { hasNextPage: false, endCursor: null };
@@ -163,8 +172,14 @@ export class FakeShop {
   readonly idempotency = new Map<string, { variables: string; answer: unknown }>();
   private sequence = 1000;
 
-  constructor(domain: string) {
+  constructor(domain: string, options: { bucket?: FakeBucket } = {}) {
     this.domain = domain;
+    if (options.bucket) this.setBucket(options.bucket);
+  }
+
+  /** Gives the shop another bucket (a plan change, or Shopify lowering it for a while), full. */
+  setBucket(bucket: FakeBucket): void {
+    Object.assign(this.bucket, bucket, { currentlyAvailable: bucket.maximumAvailable, at: Date.now() });
   }
 
   /** Intercepts the shop's Admin API and token endpoint until nock is cleaned. */
@@ -337,6 +352,27 @@ export class FakeShop {
     return order;
   }
 
+  /**
+   * Splits an order's one fulfillment order into several at the same location (as Shopify does
+   * for an order edited after it was placed, or held in parts), `sizes` lines each.
+   */
+  splitFulfillmentOrder(orderId: string, sizes: number[]): FakeFulfillmentOrder[] {
+    const order = this.orders.get(orderId);
+    const [original] = order?.fulfillmentOrders.nodes ?? [];
+    if (!order || !original) throw new Error(`no fulfillment order to split on ${orderId}`);
+    const lines = [...original.lineItems.nodes];
+    if (sizes.reduce((sum, size) => sum + size, 0) !== lines.length)
+      throw new Error('sizes must cover every line');
+    order.fulfillmentOrders.nodes = sizes.map((size, index) => ({
+      ...original,
+      id: index === 0 ? original.id : this.nextId('FulfillmentOrder'),
+      merchantRequests: { nodes: [...original.merchantRequests.nodes] },
+      lineItems: { nodes: lines.splice(0, size), pageInfo: NO_PAGE },
+      answers: [],
+    }));
+    return order.fulfillmentOrders.nodes;
+  }
+
   fulfillmentOrdersOf(orderId: string): FakeFulfillmentOrder[] {
     return this.orders.get(orderId)?.fulfillmentOrders.nodes ?? [];
   }
@@ -415,7 +451,8 @@ export class FakeShop {
       return [200, { errors: problems.map((problem) => ({ message: problem.message })) }];
     }
 
-    const requested = estimateQueryCost(document);
+    const requested = estimateQueryCost(document, variables);
+    call.requestedCost = requested;
     const now = Date.now();
     const bucket = this.bucket;
     bucket.currentlyAvailable = Math.min(
@@ -500,7 +537,9 @@ export class FakeShop {
   > = (source, args, context, info) => {
     const schema = adminSchema();
     if (info.parentType !== schema.getQueryType() && info.parentType !== schema.getMutationType()) {
-      return defaultFieldResolver(source, args, context, info);
+      const value = defaultFieldResolver(source, args, context, info);
+      // Every connection and paged list honours its page arguments, as Shopify's do.
+      return typeof args.first === 'number' ? pageOf(value, args) : value;
     }
     const handler = (this.handlers as Record<string, (args: any, context: any, info: any) => unknown>)[
       info.fieldName
@@ -568,6 +607,10 @@ export class FakeShop {
       return page(all, args.first, args.after ?? null);
     },
     order: ({ id }: { id: string }) => this.orders.get(id) ?? null,
+    fulfillmentOrder: ({ id }: { id: string }) =>
+      [...this.orders.values()]
+        .flatMap((order) => order.fulfillmentOrders.nodes)
+        .find((fulfillmentOrder) => fulfillmentOrder.id === id) ?? null,
     orders: (args: { first: number; after?: string | null; query?: string | null }) => {
       const since = /updated_at:>='([^']+)'/.exec(args.query ?? '')?.[1];
       const cancelledOnly = (args.query ?? '').includes('status:cancelled');
@@ -859,6 +902,16 @@ function answerCost(value: unknown): number {
   const entries = Object.entries(value);
   const connection = entries.some(([key]) => key === 'nodes') ? 2 : 0;
   return 1 + connection + entries.reduce((sum, [, child]) => sum + answerCost(child), 0);
+}
+
+/** A connection (`{nodes}`) or a plain list, cut to the page its arguments ask for. */
+function pageOf(value: unknown, args: { first: number; after?: string | null; reverse?: boolean | null }) {
+  const ordered = <T>(items: T[]) => (args.reverse ? [...items].reverse() : items);
+  if (Array.isArray(value)) return ordered(value).slice(0, args.first);
+  if (value && typeof value === 'object' && Array.isArray((value as { nodes?: unknown }).nodes)) {
+    return page(ordered((value as { nodes: unknown[] }).nodes), args.first, args.after ?? null);
+  }
+  return value;
 }
 
 function page<T>(items: T[], first: number, after: string | null) {

@@ -55,6 +55,8 @@ export async function startShopifyHub(options: {
   /** The lifetime of the tokens the shop issues (Shopify: 3,600 s). */
   tokenLifetimeSeconds?: number;
   threePl?: Partial<Parameters<typeof createThreePlSimulator>[0]>;
+  /** Overrides of the hub's environment (see testEnv). */
+  env?: Record<string, string>;
 }): Promise<ShopifyHub> {
   forgetBuckets();
   forgetCredentials();
@@ -66,7 +68,7 @@ export async function startShopifyHub(options: {
 
   const database = await createTestDatabase();
   const shopify = createShopifyConnector(testAppConfig({ appUrl: null }));
-  const running = await startHub(loadConfig(testEnv(database)), {
+  const running = await startHub(loadConfig(testEnv(database, options.env)), {
     connectors: [
       ...createConnectors({}).filter((connector) => connector.manifest.name !== 'shopify'),
       shopify,
