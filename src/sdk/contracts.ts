@@ -105,7 +105,10 @@ export type CanonicalEvent =
     }
   | {
       type: 'shipment.updated';
-      /** Our shipment id, which we gave the 3PL as its reference. */
+      /**
+       * Our shipment id, which we gave the 3PL as its reference: the hub matches the event by it.
+       * Empty when the 3PL sends only its own id; then the hub goes by the id it bound.
+       */
       reference: string;
       externalId: string;
       status: ShipmentEventStatus;
