@@ -85,7 +85,10 @@ export async function holdShipmentConflict(
         ? `the 3PL sent ${event.externalId} for shipment ${shipment.id}, but ${event.externalId} is bound to shipment ${match.boundShipmentId}`
         : `the 3PL sent ${event.externalId} for shipment ${shipment.id}, which it knows as ${match.knownExternalId}`,
     previous: already?.previous ?? { status: order.status, reason: order.status_reason },
-    conflicts: [...(already?.conflicts ?? []), conflict].slice(-MAX_HELD),
+    // The same news again (a webhook and then a poll) replaces its earlier copy.
+    conflicts: [...(already?.conflicts ?? []).filter((held) => !sameNews(held, conflict)), conflict].slice(
+      -MAX_HELD,
+    ),
     release: `POST /api/orders/${order.id}/retry trusts the hub's reference: it binds the 3PL's id to the shipment named and applies the held events`,
   };
   const moves = !already && canMoveOrder(order.status as OrderState, 'exception');
@@ -131,6 +134,15 @@ export async function holdShipmentConflict(
       detail: { held: false, shipmentId: other.id, externalId: event.externalId, heldOn: order.id },
     });
   }
+}
+
+function sameNews(a: HeldConflict, b: HeldConflict): boolean {
+  return (
+    a.shipmentId === b.shipmentId &&
+    a.externalId === b.externalId &&
+    a.event.status === b.event.status &&
+    (a.event.tracking?.number ?? null) === (b.event.tracking?.number ?? null)
+  );
 }
 
 /** The event names none of our shipments but carries a bound 3PL id: shown on that order, applied nowhere. */
