@@ -30,16 +30,21 @@ export async function startSandboxDemo(
   hubUrl: string,
 ): Promise<SandboxDemo> {
   const secret = () => randomBytes(24).toString('base64url');
+  // The simulators forget everything when the process stops, but the hub's data folder does not:
+  // a run id keeps this run's order and 3PL ids apart from those the hub stored in earlier runs.
+  const runId = Date.now();
   const storefrontCredentials = { apiKey: secret(), webhookSecret: secret() };
   const threePlCredentials = { apiKey: secret(), webhookSecret: secret() };
   const storefront = createStorefrontSimulator({
     ...storefrontCredentials,
     orderIntervalMs: 0,
+    runId,
     logger: hub.log.child({ sandbox: 'storefront' }),
   });
   const threePl = createThreePlSimulator({
     ...threePlCredentials,
     shipDelayMs: config.shipDelayMs,
+    runId,
     logger: hub.log.child({ sandbox: '3pl' }),
   });
   const storefrontUrl = await storefront.listen(config.port);

@@ -142,7 +142,8 @@ describe('the hub honours the optional parts of the connector SDK', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('store_refused');
     const list = await hub.api('GET', '/api/connections');
-    expect(list.body.items.find((c: any) => c.externalAccount === 'refuse-me').status).toBe('disabled');
+    // Refused means nothing was stored: no disabled row with the pasted keys sealed in it.
+    expect(list.body.items.find((c: any) => c.externalAccount === 'refuse-me')).toBeUndefined();
   });
 
   it('mounts install routes whose one-time state works once', async () => {

@@ -8,6 +8,13 @@ export interface SimulatorOptions {
   webhookRetries?: number;
   webhookRetryDelayMs?: number;
   logger?: Logger;
+  /**
+   * Sets this run's ids apart from every other run's. The simulators keep their state in memory, so
+   * one restarted on the hub's old data would otherwise number from the start again, and the hub
+   * would take its new orders for old ones. The sandbox demo passes its start time in
+   * milliseconds; left out (tests), the plain sequences start at their first value.
+   */
+  runId?: number;
 }
 
 export interface SimulatorServer {

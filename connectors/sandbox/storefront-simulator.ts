@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { DEFAULT_CATALOG, DEMO_CUSTOMERS, pickDistinct, pickRandom, randomInt } from './demo-data.ts';
 import { createMonotonicClock } from './monotonic-clock.ts';
+import { checkedRunId } from './run-id.ts';
 import { createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
 import type {
   OrderChanges,
@@ -25,8 +26,14 @@ const FIRST_ORDER_ID = 7001000000000000001n;
 const FIRST_LINE_ITEM_ID = 7101000000000000001n;
 const FIRST_FULFILLMENT_ID = 7201000000000000001n;
 
-function idSequence(first: bigint): () => string {
-  let next = first;
+/**
+ * Ids a run may use before the next millisecond's run begins: a run would have to place more than
+ * this many orders per millisecond it lived to reach ids of a run started after it.
+ */
+const IDS_PER_RUN_MS = 100_000n;
+
+function idSequence(first: bigint, runId: number): () => string {
+  let next = first + BigInt(runId) * IDS_PER_RUN_MS;
   return () => (next++).toString();
 }
 
@@ -111,9 +118,10 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
   const currency = options.currency ?? 'EUR';
   const log = options.logger ?? pino({ level: 'silent' });
   const now = createMonotonicClock();
-  const nextOrderId = idSequence(FIRST_ORDER_ID);
-  const nextLineItemId = idSequence(FIRST_LINE_ITEM_ID);
-  const nextFulfillmentId = idSequence(FIRST_FULFILLMENT_ID);
+  const runId = checkedRunId(options.runId);
+  const nextOrderId = idSequence(FIRST_ORDER_ID, runId);
+  const nextLineItemId = idSequence(FIRST_LINE_ITEM_ID, runId);
+  const nextFulfillmentId = idSequence(FIRST_FULFILLMENT_ID, runId);
   let orderNumber = 1000;
 
   const orders = new Map<string, StorefrontOrder>();

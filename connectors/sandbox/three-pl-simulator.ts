@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { defaultStock } from './demo-data.ts';
 import { createMonotonicClock } from './monotonic-clock.ts';
+import { checkedRunId } from './run-id.ts';
 import { createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
 import type {
   ThreePlLine,
@@ -91,6 +92,9 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
   let outagesLeft = options.failFirstCreates ?? 0;
   let lostResponsesLeft = options.failAfterCreate ?? 0;
   let createAttempts = 0;
+  const runId = checkedRunId(options.runId);
+  // A restarted 3PL must not hand out an id the hub already bound to an older shipment.
+  const idPrefix = runId === 0 ? 'SBX-' : `SBX-${runId.toString(36).toUpperCase()}-`;
   let orderSequence = 0;
   let shipmentSequence = 0;
 
@@ -163,7 +167,7 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
     orderSequence += 1;
     const at = now();
     const order: ThreePlOrder = {
-      id: `SBX-${String(orderSequence).padStart(6, '0')}`,
+      id: `${idPrefix}${String(orderSequence).padStart(6, '0')}`,
       reference: body.reference,
       order_number: body.order_number,
       email: body.email ?? null,

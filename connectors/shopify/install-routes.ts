@@ -166,7 +166,8 @@ async function callback(
       merchantName: shop,
     });
   } catch (error) {
-    // The hub disables a connection whose setup failed (fulfillment service, webhooks) and says why.
+    // A set-up that failed (fulfillment service, webhooks) stored nothing; a re-installed shop keeps
+    // its previous configuration. The hub says why.
     hub.log.error({ shop, err: error }, 'shopify connection setup failed');
     return page(
       502,

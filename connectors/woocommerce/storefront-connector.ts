@@ -105,28 +105,17 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
       }
     },
 
+    // Reads only: a refused URL (SSRF guard, a typo) or rejected keys change nothing anywhere.
+    async checkConnection(context) {
+      await checkStore(context);
+      await probeKeys(api(context));
+    },
+
     async onConnect(context) {
-      const storeUrl = await validateStoreUrl(
-        context.settings.storeUrl,
-        storeUrlPolicy(context.settings, options),
-        options.resolveHost,
-      );
-      if (!sameStore(context.externalAccount, storeUrl, context)) {
-        throw new NeedsHumanError(
-          'external_account_mismatch',
-          `the external account must be the store URL ${storeUrl}`,
-          { externalAccount: context.externalAccount, storeUrl },
-        );
-      }
+      await checkStore(context);
       const { secret } = await webhookSecret(context);
       const client = api(context);
-      // The keys work (and we learn whether the store needs query-string auth) before we change anything.
-      const probe = await client.request({
-        method: 'GET',
-        path: 'orders',
-        query: { per_page: 1, _fields: 'id' },
-      });
-      if (probe.status !== 200) throw unexpectedResponse('GET wc/v3/orders', probe, 'credentials_rejected');
+      await probeKeys(client);
 
       const plan = planWebhooks(await listWebhooks(client), target(context, secret), 'connect');
       const applied = await applyWebhookPlan(client, plan, target(context, secret));
@@ -197,6 +186,23 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
     },
   };
 
+  /** The store URL passes the address policy and is the connection's external account. */
+  async function checkStore(context: WooContext): Promise<string> {
+    const storeUrl = await validateStoreUrl(
+      context.settings.storeUrl,
+      storeUrlPolicy(context.settings, options),
+      options.resolveHost,
+    );
+    if (!sameStore(context.externalAccount, storeUrl, context)) {
+      throw new NeedsHumanError(
+        'external_account_mismatch',
+        `the external account must be the store URL ${storeUrl}`,
+        { externalAccount: context.externalAccount, storeUrl },
+      );
+    }
+    return storeUrl;
+  }
+
   /** Keeps the SKU map current from product deliveries; most deliveries change nothing in it. */
   async function rememberSku(context: WooContext, product: WooProduct) {
     const sku = product.sku?.trim() || null;
@@ -206,6 +212,16 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
     if (previous === sku && (!sku || (known?.id === ref.id && known.parentId === ref.parentId))) return;
     await context.saveState(skuIndexPatch(product, previous));
   }
+}
+
+/** The keys work (and we learn whether the store needs query-string auth) before we change anything. */
+async function probeKeys(client: WooClient): Promise<void> {
+  const probe = await client.request({
+    method: 'GET',
+    path: 'orders',
+    query: { per_page: 1, _fields: 'id' },
+  });
+  if (probe.status !== 200) throw unexpectedResponse('GET wc/v3/orders', probe, 'credentials_rejected');
 }
 
 /** Whether the connection's external account names this store: it is the normalized store URL. */

@@ -30,6 +30,13 @@ describe('order state machine', () => {
     expect(canMoveOrder('on_hold', 'cancelled')).toBe(true);
     expect(canMoveOrder('on_hold', 'shipped')).toBe(false);
   });
+
+  it('lets a released exception go back to where the order was, but not skip ahead', () => {
+    expect(canMoveOrder('accepted', 'exception')).toBe(true);
+    expect(canMoveOrder('exception', 'accepted')).toBe(true);
+    expect(canMoveOrder('exception', 'partially_shipped')).toBe(true);
+    expect(canMoveOrder('exception', 'shipped')).toBe(false);
+  });
 });
 
 describe('shipment state machine', () => {

@@ -26,7 +26,8 @@ const ORDER_TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
   delivered: [],
   cancelled: [],
   on_hold: ['received', 'ready', 'cancelled'],
-  exception: ['received', 'ready', 'cancelled'],
+  // Back to where it was once a person released it (a 3PL event held for a conflict of ids).
+  exception: ['received', 'ready', 'submitted', 'accepted', 'partially_shipped', 'cancelled'],
 };
 
 export const SHIPMENT_STATES = [

@@ -14,6 +14,14 @@ export interface LoadedConnection {
   context: ConnectionContext;
 }
 
+/**
+ * A proposed configuration, set up at the platform before anything is stored: what its connector
+ * saves (state, refreshed credentials) is kept here, to be written with the row once set-up succeeded.
+ */
+export interface CandidateConnection extends LoadedConnection {
+  statePatch: Record<string, unknown>;
+}
+
 const CACHE_MS = 5_000;
 
 /**
@@ -28,6 +36,7 @@ export class ConnectionStore {
   readonly #metrics: Metrics | null;
   readonly #cache = new Map<string, { loaded: LoadedConnection; until: number }>();
   readonly #queues = new Map<string, PQueue>();
+  readonly #candidates = new Map<string, CandidateConnection[]>();
   /** The hub's public base URL; known once the server listens. */
   publicUrl = '';
 
@@ -70,13 +79,7 @@ export class ConnectionStore {
     const loaded: LoadedConnection = {
       row,
       connector,
-      context: {
-        connectionId: row.id,
-        merchantId: row.merchant_id,
-        externalAccount: row.external_account,
-        settings: row.settings,
-        credentials: JSON.parse(this.#secrets.open(row.credentials_encrypted)),
-        state,
+      context: this.#context(row, JSON.parse(this.#secrets.open(row.credentials_encrypted)), state, {
         saveState: async (patch) => {
           Object.assign(state, patch);
           // jsonb `||` merges at the top level, so concurrent writers of different keys do not clobber each other.
@@ -94,17 +97,86 @@ export class ConnectionStore {
             .execute();
           loaded.context.credentials = credentials;
         },
-        hubUrl: this.publicUrl,
-        webhookUrl: `${this.publicUrl}/webhooks/${row.connector}/${row.id}`,
-        log: this.#log.child({ connectionId: row.id, connector: row.connector }),
-      },
+      }),
     };
     this.#cache.set(id, { loaded, until: Date.now() + CACHE_MS });
     return connectorName && row.connector !== connectorName ? null : loaded;
   }
 
+  /**
+   * A proposed configuration with the id its row has or will get, so the connector registers its
+   * webhooks at the right URL; nothing it saves reaches the database until the caller stores it.
+   */
+  candidate(
+    row: Connection,
+    connector: Connector,
+    credentials: Record<string, unknown>,
+  ): CandidateConnection {
+    const state = { ...row.state };
+    const statePatch: Record<string, unknown> = {};
+    const candidate: CandidateConnection = {
+      row,
+      connector,
+      statePatch,
+      context: this.#context(row, credentials, state, {
+        saveState: async (patch) => {
+          Object.assign(state, patch);
+          Object.assign(statePatch, patch);
+        },
+        saveCredentials: async (saved) => {
+          candidate.context.credentials = saved;
+        },
+      }),
+    };
+    return candidate;
+  }
+
+  /** Runs the set-up of a candidate; meanwhile webhooks to its URL are verified with it too. */
+  async settingUp<T>(candidate: CandidateConnection, work: () => Promise<T>): Promise<T> {
+    const id = candidate.row.id;
+    this.#candidates.set(id, [...(this.#candidates.get(id) ?? []), candidate]);
+    try {
+      return await work();
+    } finally {
+      const left = (this.#candidates.get(id) ?? []).filter((other) => other !== candidate);
+      if (left.length > 0) this.#candidates.set(id, left);
+      else this.#candidates.delete(id);
+    }
+  }
+
+  /** The candidates being set up in this process for this connection id. */
+  candidatesFor(id: string, connectorName: string): CandidateConnection[] {
+    return (this.#candidates.get(id) ?? []).filter((candidate) => candidate.row.connector === connectorName);
+  }
+
   forget(id: string) {
     this.#cache.delete(id);
+  }
+
+  /** A connection that was never stored (a refused candidate): its call queue goes too. */
+  discard(id: string) {
+    this.#cache.delete(id);
+    if (!this.#candidates.has(id)) this.#queues.delete(id);
+  }
+
+  #context(
+    row: Connection,
+    credentials: Record<string, unknown>,
+    state: Record<string, unknown>,
+    save: Pick<ConnectionContext, 'saveState' | 'saveCredentials'>,
+  ): ConnectionContext {
+    return {
+      connectionId: row.id,
+      merchantId: row.merchant_id,
+      externalAccount: row.external_account,
+      settings: row.settings,
+      credentials,
+      state,
+      ...save,
+      hubUrl: this.publicUrl,
+      webhookUrl: `${this.publicUrl}/webhooks/${row.connector}/${row.id}`,
+      log: this.#log.child({ connectionId: row.id, connector: row.connector }),
+    };
   }
 
   /** Runs an outbound call in the connection's queue, which keeps to the remote API's limit. */

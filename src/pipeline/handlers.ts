@@ -1,4 +1,6 @@
 import { applyDeliveryHandler } from './apply/apply-delivery.ts';
+import { applyShipmentEventIn } from './apply/apply-shipment-event.ts';
+import { releaseShipmentConflicts } from './apply/shipment-conflicts.ts';
 import type { Hub } from './hub.ts';
 import type { JobHandler, JobHandlers } from './jobs.ts';
 import { reconcileHandler } from './reconcile.ts';
@@ -9,10 +11,14 @@ import { rerouteHeldHandler } from './route/reroute-held.ts';
 import { publishStockHandler } from './writeback/publish-stock.ts';
 import { writeTrackingHandler } from './writeback/write-tracking.ts';
 
-/** Routes an order again: after ops fixed its cause, or when stock it was held for appeared. */
+/** Routes an order again (after ops fixed its cause, or when stock it was held for appeared), or releases a held 3PL event. */
 function advanceOrderHandler(hub: Hub): JobHandler<'advance-order'> {
   return {
     async run({ orderId }) {
+      // A 3PL event held for a conflict of ids: the person's retry trusts our reference and applies it.
+      await releaseShipmentConflicts(hub, orderId, (trx, source, event) =>
+        applyShipmentEventIn(hub, trx, source, event),
+      );
       await hub.db.transaction().execute(async (trx) => {
         const order = await trx
           .selectFrom('orders')

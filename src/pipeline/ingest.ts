@@ -7,7 +7,12 @@ import { MalformedPayloadError } from '../sdk/errors.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import { enqueue } from './jobs.ts';
 
-export type RejectReason = VerifyFailure | 'unknown_connection' | 'body_too_large' | 'malformed_payload';
+export type RejectReason =
+  | VerifyFailure
+  | 'unknown_connection'
+  | 'connection_pending'
+  | 'body_too_large'
+  | 'malformed_payload';
 
 export interface IngestOutcome {
   status: number;
@@ -59,7 +64,11 @@ export async function ingestWebhook(
     ? await deps.connections.get(input.connectionId, input.connectorName)
     : null;
   // An uninstalled connection still receives (privacy requests come days after an uninstall).
-  if (!loaded || loaded.row.status === 'disabled') {
+  const live = loaded && loaded.row.status !== 'disabled' ? loaded : null;
+  // A connection being set up is not stored yet, but its platform may already call it: WooCommerce
+  // pings every webhook it creates, and a re-armed webhook signs with the proposed secret.
+  const candidates = deps.connections.candidatesFor(input.connectionId, input.connectorName);
+  if (!live && candidates.length === 0) {
     return recordRejection(deps, {
       connector: input.connectorName,
       connectionId: null,
@@ -71,16 +80,24 @@ export async function ingestWebhook(
       message: 'no active connection with this id for this connector',
     });
   }
-  const { row, connector, context } = loaded;
+  const readers = [...(live ? [live] : []), ...candidates];
+  let reader = readers[0]!;
+  let verified = await reader.connector.verifyWebhook(request, reader.context);
+  for (const other of readers.slice(1)) {
+    if (verified.ok) break;
+    const attempt = await other.connector.verifyWebhook(request, other.context);
+    if (attempt.ok) [reader, verified] = [other, attempt];
+  }
+  const { connector, context } = reader;
   const base = {
-    connector: row.connector,
-    connectionId: row.id,
-    merchantId: row.merchant_id,
+    connector: input.connectorName,
+    // A delivery row may point only at a stored connection.
+    connectionId: loaded?.row.id ?? null,
+    merchantId: reader.row.merchant_id,
     headers,
     bodySize: request.rawBody.length,
   };
 
-  const verified = await connector.verifyWebhook(request, context);
   if (!verified.ok) {
     // A forged or misconfigured delivery: recorded for ops, its body not kept.
     return recordRejection(deps, {
@@ -117,6 +134,16 @@ export async function ingestWebhook(
     });
     return { status: 200, deliveryId: id, outcome: 'ignored' };
   }
+  if (!live) {
+    // Nowhere to apply it yet; a platform that retries sends it again once the connection is stored.
+    return recordRejection(deps, {
+      ...base,
+      status: 503,
+      reason: 'connection_pending',
+      message: 'the connection is still being set up',
+    });
+  }
+  const { row } = live;
 
   return deps.db.transaction().execute(async (trx) => {
     const inserted = await trx

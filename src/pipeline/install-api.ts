@@ -36,6 +36,7 @@ export function createInstallApi(hub: Hub, connector: Connector): InstallApi {
     },
     async connect(input) {
       let merchantId = input.merchantId;
+      let newMerchant = false;
       if (!merchantId) {
         const existing = await hub.db
           .selectFrom('connections')
@@ -52,15 +53,23 @@ export function createInstallApi(hub: Hub, connector: Connector): InstallApi {
               .returning('id')
               .executeTakeFirstOrThrow()
           ).id;
+        newMerchant = !existing;
       }
-      const connection = await saveConnection(hub, {
-        merchantId,
-        connector: name,
-        externalAccount: input.externalAccount,
-        settings: input.settings,
-        credentials: input.credentials,
-        mergeSettings: true,
-      });
+      let connection: Awaited<ReturnType<typeof saveConnection>>;
+      try {
+        connection = await saveConnection(hub, {
+          merchantId,
+          connector: name,
+          externalAccount: input.externalAccount,
+          settings: input.settings,
+          credentials: input.credentials,
+          mergeSettings: true,
+        });
+      } catch (error) {
+        // A refused install leaves nothing behind, not even the merchant it was made for.
+        if (newMerchant) await hub.db.deleteFrom('merchants').where('id', '=', merchantId).execute();
+        throw error;
+      }
       return {
         connectionId: connection.id,
         merchantId,

@@ -105,7 +105,10 @@ export type CanonicalEvent =
     }
   | {
       type: 'shipment.updated';
-      /** Our shipment id, which we gave the 3PL as its reference. */
+      /**
+       * Our shipment id, which we gave the 3PL as its reference: the hub matches the event by it.
+       * Empty when the 3PL sends only its own id; then the hub goes by the id it bound.
+       */
       reference: string;
       externalId: string;
       status: ShipmentEventStatus;
@@ -156,7 +159,18 @@ export interface WebhookHandling<S, C> {
 }
 
 export interface ConnectionLifecycle<S, C> {
-  /** After a connection is created or re-installed: register webhooks, services. Must be idempotent. */
+  /**
+   * Checks a proposed configuration before anything is stored, changing nothing at the platform
+   * (reads only): the URL is allowed, the account matches, the keys work. A throw refuses the
+   * change and leaves the connection as it was. Optional; onConnect runs next.
+   */
+  checkConnection?(context: ConnectionContext<S, C>): Promise<void>;
+  /**
+   * Registers what the connection needs at the platform (webhooks, services); must be idempotent.
+   * It runs against the proposed configuration before it is stored, with the connection's id and
+   * webhook URL, and what it saves is stored only if it succeeds. If it fails on an existing
+   * connection, the hub runs it again with the stored configuration, to put back what it changed.
+   */
   onConnect?(context: ConnectionContext<S, C>): Promise<void>;
   /**
    * Runs with every reconciliation: repair what the platform disabled or deleted (webhooks), and say
@@ -191,7 +205,10 @@ export interface InstallApi {
   issueNonce(data: Record<string, unknown>, ttlSeconds: number): Promise<string>;
   /** The data of a nonce, once; null when unknown, used or expired. */
   consumeNonce(nonce: string): Promise<Record<string, unknown> | null>;
-  /** Creates or re-activates the connection for this account, then runs the connector's onConnect. */
+  /**
+   * Checks and sets up the connection for this account (the connector's checkConnection and
+   * onConnect), then creates or re-activates it; a refusal or failed set-up stores nothing.
+   */
   connect(input: {
     externalAccount: string;
     settings: Record<string, unknown>;

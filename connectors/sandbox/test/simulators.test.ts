@@ -204,3 +204,50 @@ describe('3PL simulator', () => {
     expect(sim.events().map((event) => event.topic)).toEqual(['stock.changed']);
   });
 });
+
+describe('simulators restarted on the hub’s old data', () => {
+  it('never hand out an id of an earlier run', async () => {
+    const options = { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, shipDelayMs: 0 };
+    const address = {
+      name: 'A. Customer',
+      address1: '1 Main St',
+      city: 'Berlin',
+      country_code: 'DE',
+    };
+    const runs = [Date.now(), Date.now() + 1];
+    const ids = runs.map((runId) => {
+      const storefront = createStorefrontSimulator({ ...options, runId });
+      const orders = [storefront.placeOrder(), storefront.placeOrder()];
+      return {
+        orders: orders.map((order) => order.id),
+        lines: orders.flatMap((order) => order.line_items.map((line) => line.id)),
+      };
+    });
+    expect(ids[0]!.orders).toHaveLength(2);
+    expect(ids[1]!.orders.filter((id) => ids[0]!.orders.includes(id))).toEqual([]);
+    expect(ids[1]!.lines.filter((id) => ids[0]!.lines.includes(id))).toEqual([]);
+    // Still Shopify-sized: far above 2^53, so a reader that parses them as numbers corrupts them.
+    expect(BigInt(ids[1]!.orders[0]!)).toBeGreaterThan(2n ** 53n);
+
+    const remoteIds: string[] = [];
+    for (const runId of runs) {
+      const sim = createThreePlSimulator({ ...options, runId });
+      const baseUrl = await sim.listen();
+      cleanups.push(() => sim.close());
+      const response = await fetch(`${baseUrl}/v1/orders`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          reference: `ref-${runId}`,
+          order_number: '#1001',
+          ship_to: address,
+          lines: [{ sku: 'SBX-TEE-M', name: 'Tee', quantity: 1 }],
+        }),
+      });
+      expect(response.status).toBe(201);
+      remoteIds.push(((await response.json()) as any).order.id);
+    }
+    expect(new Set(remoteIds).size).toBe(2);
+    expect(() => createThreePlSimulator({ ...options, runId: -1 })).toThrow(RangeError);
+  });
+});

@@ -161,7 +161,7 @@ describe('the callback', () => {
     expect(hub.connected).toEqual([]);
   });
 
-  it('explains a failed setup (the hub disabled the connection)', async () => {
+  it('explains a failed setup (the hub stored nothing)', async () => {
     new FakeShop(SHOP).start();
     const { hub, cookie, state } = await begin();
     hub.failConnect = new Error('could not set up the connection: Shopify refused the fulfillment service');

@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
 import type { ShipmentState } from '../../domain/order-state.ts';
 import { isShipmentForward } from '../../domain/order-state.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
@@ -7,116 +9,181 @@ import { isUuid } from '../ingest.ts';
 import { enqueue } from '../jobs.ts';
 import { refreshOrderFromShipments } from '../route/order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
+import { matchShipment } from './match-shipment.ts';
+import { holdShipmentConflict, noteForeignReference } from './shipment-conflicts.ts';
 
-type ShipmentEvent = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
+export type ShipmentEvent = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
 
-export type ShipmentEventOutcome = 'applied' | 'stale' | 'unknown_shipment';
+export type ShipmentEventOutcome = 'applied' | 'stale' | 'unknown_shipment' | 'conflict';
 
 /**
- * A 3PL's word about one shipment. Applied only forward (a late "accepted" after "shipped" changes
- * nothing); a shipment that gains tracking is queued for write-back to the storefront.
+ * A 3PL's word about one shipment. Found by our reference, its 3PL id checked against the binding
+ * (a disagreement is held for a person, never applied); applied only forward (a late "accepted"
+ * after "shipped" changes nothing); a shipment that gains tracking is queued for write-back.
  */
 export async function applyShipmentEvent(
   hub: Hub,
   source: LoadedConnection,
   event: ShipmentEvent,
 ): Promise<ShipmentEventOutcome> {
-  return hub.db.transaction().execute(async (trx) => {
-    const bound = await trx
-      .selectFrom('external_ids')
-      .select('hub_id')
-      .where('connection_id', '=', source.row.id)
-      .where('entity', '=', 'shipment')
-      .where('external_id', '=', event.externalId)
-      .executeTakeFirst();
-    const shipmentId = bound?.hub_id ?? (isUuid(event.reference) ? event.reference : null);
-    if (!shipmentId) return 'unknown_shipment';
-    const shipment = await trx
-      .selectFrom('shipments')
-      .selectAll()
-      .where('id', '=', shipmentId)
-      .where('fulfillment_connection_id', '=', source.row.id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!shipment) return 'unknown_shipment';
+  return hub.db.transaction().execute((trx) => applyShipmentEventIn(hub, trx, source, event));
+}
 
-    if (!bound) {
-      // The 3PL knew the shipment before we recorded its id (a crash after submit): bind it now.
-      await trx
-        .insertInto('external_ids')
-        .values({
-          merchant_id: shipment.merchant_id,
-          connection_id: source.row.id,
-          entity: 'shipment',
-          external_id: event.externalId,
-          hub_id: shipment.id,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+/** The same, inside the caller's transaction (releasing a held conflict applies its events so). */
+export async function applyShipmentEventIn(
+  hub: Hub,
+  trx: Transaction<Database>,
+  source: LoadedConnection,
+  event: ShipmentEvent,
+): Promise<ShipmentEventOutcome> {
+  const connectionId = source.row.id;
+  const reference = event.reference.trim();
+  const bound = await trx
+    .selectFrom('external_ids')
+    .select('hub_id as shipmentId')
+    .where('connection_id', '=', connectionId)
+    .where('entity', '=', 'shipment')
+    .where('external_id', '=', event.externalId)
+    .executeTakeFirst();
+  const referenced =
+    reference !== '' && isUuid(reference)
+      ? await trx
+          .selectFrom('shipments')
+          .leftJoin('external_ids', (join) =>
+            join
+              .onRef('external_ids.hub_id', '=', 'shipments.id')
+              .onRef('external_ids.connection_id', '=', 'shipments.fulfillment_connection_id')
+              .on('external_ids.entity', '=', 'shipment'),
+          )
+          .select(['shipments.id', 'shipments.external_id', 'external_ids.external_id as bound_id'])
+          .where('shipments.id', '=', reference)
+          .where('shipments.fulfillment_connection_id', '=', connectionId)
+          .executeTakeFirst()
+      : undefined;
+  const match = matchShipment({
+    reference,
+    externalId: event.externalId,
+    byReference: referenced
+      ? { shipmentId: referenced.id, knownExternalId: referenced.bound_id ?? referenced.external_id }
+      : null,
+    bound: bound ?? null,
+  });
 
-    const from = shipment.status as ShipmentState;
-    const to = event.status as ShipmentState;
-    const newerTracking =
-      event.tracking !== null &&
-      event.tracking.number !== shipment.tracking_number &&
-      (to === 'shipped' || from === 'shipped');
-    if (!isShipmentForward(from, to) && !newerTracking) {
-      await recordOrderEvent(trx, {
-        merchantId: shipment.merchant_id,
-        orderId: shipment.order_id,
-        type: 'shipment.event_ignored',
-        detail: { shipmentId: shipment.id, from, to, occurredAt: event.occurredAt },
-      });
-      return 'stale';
-    }
-    const status = isShipmentForward(from, to) ? to : from;
+  switch (match.kind) {
+    case 'none':
+      return 'unknown_shipment';
+    case 'foreign_reference':
+      await noteForeignReference(trx, { connectionId, event, boundShipmentId: match.boundShipmentId });
+      hub.log.warn(
+        { connectionId, reference, externalId: event.externalId, boundShipmentId: match.boundShipmentId },
+        "a 3PL event names a reference that is none of our shipments, with another shipment's 3PL id: not applied",
+      );
+      return 'conflict';
+    case 'conflict':
+      await holdShipmentConflict(trx, { connectionId, event, match });
+      hub.log.warn(
+        { connectionId, shipmentId: match.shipmentId, externalId: event.externalId, reason: match.reason },
+        "a 3PL event's id disagrees with the shipment it names: held for a person, not applied",
+      );
+      return 'conflict';
+    case 'matched':
+      return applyToShipment(hub, trx, source, event, match.shipmentId, match.bind);
+  }
+}
+
+async function applyToShipment(
+  hub: Hub,
+  trx: Transaction<Database>,
+  source: LoadedConnection,
+  event: ShipmentEvent,
+  shipmentId: string,
+  bind: boolean,
+): Promise<ShipmentEventOutcome> {
+  const shipment = await trx
+    .selectFrom('shipments')
+    .selectAll()
+    .where('id', '=', shipmentId)
+    .where('fulfillment_connection_id', '=', source.row.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!shipment) return 'unknown_shipment';
+
+  if (bind) {
+    // The 3PL knew the shipment before we recorded its id (a crash after submit): bind it now.
     await trx
-      .updateTable('shipments')
-      .set({
-        status,
-        status_reason: event.reason,
-        external_id: shipment.external_id ?? event.externalId,
-        ...(event.tracking
-          ? {
-              carrier: event.tracking.carrier,
-              tracking_number: event.tracking.number,
-              tracking_url: event.tracking.url,
-            }
-          : {}),
-        ...(status === 'shipped' && !shipment.shipped_at ? { shipped_at: event.occurredAt } : {}),
-        last_event_at: event.occurredAt,
-        updated_at: new Date(),
+      .insertInto('external_ids')
+      .values({
+        merchant_id: shipment.merchant_id,
+        connection_id: source.row.id,
+        entity: 'shipment',
+        external_id: event.externalId,
+        hub_id: shipment.id,
       })
-      .where('id', '=', shipment.id)
+      .onConflict((oc) => oc.doNothing())
       .execute();
+  }
+
+  const from = shipment.status as ShipmentState;
+  const to = event.status as ShipmentState;
+  const newerTracking =
+    event.tracking !== null &&
+    event.tracking.number !== shipment.tracking_number &&
+    (to === 'shipped' || from === 'shipped');
+  if (!isShipmentForward(from, to) && !newerTracking) {
     await recordOrderEvent(trx, {
       merchantId: shipment.merchant_id,
       orderId: shipment.order_id,
-      type: `shipment.${status}`,
-      detail: {
-        shipmentId: shipment.id,
-        from,
-        externalId: event.externalId,
-        ...(event.tracking ? { carrier: event.tracking.carrier, trackingNumber: event.tracking.number } : {}),
-        ...(event.reason ? { reason: event.reason } : {}),
-      },
+      type: 'shipment.event_ignored',
+      detail: { shipmentId: shipment.id, from, to, occurredAt: event.occurredAt },
     });
-    const trackingNumber = event.tracking?.number ?? shipment.tracking_number;
-    if (
-      (status === 'shipped' || status === 'delivered') &&
-      trackingNumber &&
-      trackingNumber !== shipment.tracking_written_number
-    ) {
-      // One order's shipments are written back one at a time: a storefront completes the order after the last.
-      await enqueue(
-        hub.boss,
-        'write-tracking',
-        { shipmentId: shipment.id },
-        { serialKey: `order:${shipment.order_id}`, trx },
-      );
-    }
-    await refreshOrderFromShipments(trx, shipment.order_id);
-    return 'applied';
+    return 'stale';
+  }
+  const status = isShipmentForward(from, to) ? to : from;
+  await trx
+    .updateTable('shipments')
+    .set({
+      status,
+      status_reason: event.reason,
+      external_id: shipment.external_id ?? event.externalId,
+      ...(event.tracking
+        ? {
+            carrier: event.tracking.carrier,
+            tracking_number: event.tracking.number,
+            tracking_url: event.tracking.url,
+          }
+        : {}),
+      ...(status === 'shipped' && !shipment.shipped_at ? { shipped_at: event.occurredAt } : {}),
+      last_event_at: event.occurredAt,
+      updated_at: new Date(),
+    })
+    .where('id', '=', shipment.id)
+    .execute();
+  await recordOrderEvent(trx, {
+    merchantId: shipment.merchant_id,
+    orderId: shipment.order_id,
+    type: `shipment.${status}`,
+    detail: {
+      shipmentId: shipment.id,
+      from,
+      externalId: event.externalId,
+      ...(event.tracking ? { carrier: event.tracking.carrier, trackingNumber: event.tracking.number } : {}),
+      ...(event.reason ? { reason: event.reason } : {}),
+    },
   });
+  const trackingNumber = event.tracking?.number ?? shipment.tracking_number;
+  if (
+    (status === 'shipped' || status === 'delivered') &&
+    trackingNumber &&
+    trackingNumber !== shipment.tracking_written_number
+  ) {
+    // One order's shipments are written back one at a time: a storefront completes the order after the last.
+    await enqueue(
+      hub.boss,
+      'write-tracking',
+      { shipmentId: shipment.id },
+      { serialKey: `order:${shipment.order_id}`, trx },
+    );
+  }
+  await refreshOrderFromShipments(trx, shipment.order_id);
+  return 'applied';
 }

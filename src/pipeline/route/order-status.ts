@@ -54,6 +54,8 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .where('id', '=', orderId)
     .forUpdate()
     .executeTakeFirstOrThrow();
+  // An exception waits for a person (POST /api/orders/:id/retry); shipments moving on do not end it.
+  if (order.status === 'exception') return;
   const shipments = await trx
     .selectFrom('shipments')
     .select('status')

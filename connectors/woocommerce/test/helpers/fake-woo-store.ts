@@ -48,6 +48,24 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
   const stockWrites: { sku: string; quantity: number }[] = [];
   let nextId = 1000;
   let lastModified = 0;
+  /** Webhook writes to let through, then how many to refuse (a security plugin, a host's firewall). */
+  const refusal = { letThrough: 0, refuse: 0 };
+  const refusedWrite = () => {
+    if (refusal.refuse === 0) return null;
+    if (refusal.letThrough > 0) {
+      refusal.letThrough -= 1;
+      return null;
+    }
+    refusal.refuse -= 1;
+    return [
+      403,
+      {
+        code: 'woocommerce_rest_cannot_edit',
+        message: 'Sorry, you are not allowed to edit this resource.',
+        data: { status: 403 },
+      },
+    ] as const;
+  };
 
   /** Modification times in whole seconds, always moving forward, as WooCommerce stores them. */
   const tick = () => {
@@ -107,6 +125,8 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
   async function deliver(topic: string, body: unknown) {
     const raw = phpJson(body);
     for (const webhook of webhooks.filter((w) => w.topic === topic && w.status === 'active')) {
+      // A receiver that cannot be reached is a failed delivery (WooCommerce logs a WP_Error), not a
+      // crash: deliveries sent in the background may outlive the hub they were meant for.
       const response = await fetch(webhook.delivery_url, {
         method: 'POST',
         headers: {
@@ -123,12 +143,12 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
             .digest('hex'),
         },
         body: raw,
-      });
-      const answer = (await response.json().catch(() => null)) as { outcome?: string } | null;
+      }).catch(() => null);
+      const answer = (await response?.json().catch(() => null)) as { outcome?: string } | null;
       deliveries.push({
         topic,
         id: (body as { id: number }).id,
-        status: response.status,
+        status: response?.status ?? 0,
         outcome: answer?.outcome ?? null,
       });
     }
@@ -139,8 +159,8 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'WordPress/6.8.1' },
       body: `webhook_id=${webhook.id}`,
-    });
-    pings.push({ webhookId: webhook.id, status: response.status });
+    }).catch(() => null);
+    pings.push({ webhookId: webhook.id, status: response?.status ?? 0 });
   }
 
   // --- the public index ---------------------------------------------------------------------------
@@ -169,6 +189,8 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
   const view = ({ secret: _secret, ...webhook }: FakeWebhook) => webhook;
   route('get', /^\/wp-json\/wc\/v3\/webhooks$/, () => [200, webhooks.map(view), { 'x-wp-totalpages': '1' }]);
   route('post', /^\/wp-json\/wc\/v3\/webhooks$/, async (_request, _match, body) => {
+    const refused = refusedWrite();
+    if (refused) return refused;
     const webhook: FakeWebhook = { id: nextId++, status: 'active', ...body };
     webhooks.push(webhook);
     // REST creation pings at once and ignores the answer.
@@ -176,6 +198,8 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
     return [201, view(webhook)];
   });
   route('put', /^\/wp-json\/wc\/v3\/webhooks\/(\d+)$/, async (_request, match, body) => {
+    const refused = refusedWrite();
+    if (refused) return refused;
     const webhook = webhooks.find((w) => w.id === Number(match[1]));
     if (!webhook) return [404, { code: 'woocommerce_rest_shop_webhook_invalid_id', message: 'Invalid ID.' }];
     const moved = body.delivery_url && body.delivery_url !== webhook.delivery_url;
@@ -291,6 +315,11 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
     deliveries,
     stockWrites,
     products: options.products,
+    /** Lets the next `after` webhook writes through, then refuses `times` of them with a 403. */
+    refuseWebhookWrites(times: number, after = 0) {
+      refusal.letThrough = after;
+      refusal.refuse = times;
+    },
     /** A paid order as checkout leaves it; returns it after delivering order.created (when a webhook is active). */
     async placeOrder(
       lines: { sku: string; productId: number; variationId?: number; quantity: number; price: string }[],
