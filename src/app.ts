@@ -27,6 +27,7 @@ export interface AppOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { hub } = options;
+  const timeouts = hub.config.http;
   const app = Fastify({
     loggerInstance: hub.log,
     genReqId: (req) => {
@@ -35,6 +36,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Webhook bodies have their own limit; this one bounds the admin API.
     bodyLimit: 1_048_576,
+    // A client that sends slowly, or opens a connection and goes silent, must not hold it forever:
+    // the request (headers and body) must arrive within its timeout, and an idle kept-alive
+    // connection is closed. Node checks the first two on an interval, so it is kept well below them.
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(timeouts.headersTimeoutMs / 4)),
+    },
     // One line per request (below), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -49,8 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: 'Webhooks in, canonical orders, routing to 3PLs, tracking and stock back out.',
         version: '0.1.0',
       },
+      // Security is declared per route (below): only /api needs the bearer token.
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -79,6 +90,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(installRoutes, { hub });
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
+    // Every route of this scope is behind the token, so the documentation says so for each of them.
+    api.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: [{ bearer: [] }] };
+    });
     await api.register(orderRoutes, { hub });
     await api.register(deliveryRoutes, { hub });
     await api.register(privacyRequestRoutes, { hub });

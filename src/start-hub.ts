@@ -6,6 +6,7 @@ import { createConnectors } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type HubDatabase, openDatabase } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -47,7 +48,8 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
-    onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed by the server'),
+    onConnectionError: (error) =>
+      log.warn({ err: error }, 'a database connection was lost; it is replaced on next use'),
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
@@ -60,7 +62,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     superviseIntervalSeconds: config.jobs.superviseIntervalSeconds,
     monitorIntervalSeconds: config.jobs.superviseIntervalSeconds,
   });
-  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  // pg-boss keeps polling and reconnects by itself; a database that is briefly away is a warning.
+  boss.on('error', (error) =>
+    log[isDatabaseUnavailable(error) ? 'warn' : 'error']({ err: error }, 'job queue error'),
+  );
   await boss.start();
   await createQueues(boss, config.jobs);
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
