@@ -21,6 +21,17 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * PostgreSQL's defaults are sized for a server; PGlite keeps its shared memory inside the
+ * WebAssembly heap of this process, where it stays resident once touched. One session, a small
+ * database, and the OS page cache behind the files make a small buffer pool enough.
+ */
+const PGLITE_SETTINGS = [
+  'shared_buffers=16MB', // default 128MB
+  'max_connections=5', // default 100; one session, and every slot reserves shared memory
+  'maintenance_work_mem=16MB', // default 64MB
+];
+
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir: string;
@@ -57,7 +68,12 @@ export async function openDatabase(options: {
 
   const dir = path.resolve(options.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, parsers: { 20: (value: string) => Number(value) } });
+  const settings = {
+    dataDir: dir,
+    parsers: { 20: (value: string) => Number(value) },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
+  };
+  const pglite = await PGlite.create(settings);
   // PGlite has one connection. Kysely's dialect runs each transaction inside PGlite's exclusive
   // transaction, and PGlite queues every other query (pg-boss's included) behind it, so no caller's
   // statement can land inside another caller's transaction.
