@@ -35,6 +35,7 @@ const schema = {
     JOB_HEARTBEAT_SECONDS: { type: 'integer', minimum: 10, maximum: 3600, default: 30 },
     JOB_SUPERVISE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
     RECONCILE_CRON: { type: 'string', minLength: 9, default: '*/10 * * * *' },
+    JOB_SUMMARY_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
     SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
     SANDBOX: { type: 'boolean' },
     SANDBOX_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 0 },
@@ -67,6 +68,8 @@ export interface Config {
     heartbeatSeconds: number;
     superviseIntervalSeconds: number;
     reconcileCron: string;
+    /** How often each process logs what its workers did (info level). */
+    summaryIntervalSeconds: number;
   };
   shutdownTimeoutSeconds: number;
   sandbox: { enabled: boolean; port: number; orderIntervalMs: number; shipDelayMs: number };
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       heartbeatSeconds: v.JOB_HEARTBEAT_SECONDS,
       superviseIntervalSeconds: v.JOB_SUPERVISE_INTERVAL_SECONDS,
       reconcileCron: v.RECONCILE_CRON,
+      summaryIntervalSeconds: v.JOB_SUMMARY_INTERVAL_SECONDS,
     },
     shutdownTimeoutSeconds: v.SHUTDOWN_TIMEOUT_SECONDS,
     sandbox: {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
@@ -9,10 +9,11 @@ import { type HubDatabase, openDatabase } from './db/database.ts';
 import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, pendingJobs } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
 import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
+import { type JobSummary, startJobSummary } from './pipeline/job-summary.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
 import { createRegistry } from './pipeline/registry.ts';
 import type { Connector } from './sdk/contracts.ts';
@@ -88,12 +89,22 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   if (!publicUrl) publicUrl = url;
   connections.publicUrl = publicUrl;
 
-  if (options.workers !== false) await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics);
+  let summary: JobSummary | null = null;
+  if (options.workers !== false) {
+    summary = startJobSummary({
+      log,
+      intervalMs: config.jobs.summaryIntervalSeconds * 1000,
+      instanceId: randomUUID().slice(0, 8),
+      readPending: () => pendingJobs(database.db),
+    });
+    await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics, summary);
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      summary?.stop();
       await boss.stop({ graceful: true, timeout: config.shutdownTimeoutSeconds * 1000, close: true });
       await database.close();
     })();

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
+import type { JobSummary } from './job-summary.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
 export interface JobPayloads {
@@ -147,6 +148,7 @@ export async function startWorkers(
   config: Config['jobs'],
   log: Logger,
   metrics?: Metrics,
+  summary?: JobSummary,
 ): Promise<void> {
   for (const queue of QUEUES) {
     await boss.work(
@@ -160,6 +162,7 @@ export async function startWorkers(
       async (jobs) => {
         for (const job of jobs) {
           const stop = metrics?.jobDuration.startTimer({ queue });
+          const started = Date.now();
           try {
             await runJob(
               boss,
@@ -170,8 +173,11 @@ export async function startWorkers(
               config.retryLimit,
             );
             stop?.({ outcome: 'done' });
+            summary?.recordDone(queue);
+            log.debug({ queue, jobId: job.id, ms: Date.now() - started }, `${queue} done`);
           } catch (error) {
             stop?.({ outcome: 'retry' });
+            summary?.recordFailed(queue);
             throw error;
           }
         }

@@ -17,6 +17,8 @@ export interface HubProcess {
   url: string;
   /** What the process wrote to stderr (an uncaught exception's stack lands here). */
   stderr(): string;
+  /** What it wrote to stdout: its log lines. */
+  stdout(): string;
   /** Exit code or signal once it has exited; null while it runs. */
   exited(): string | null;
 }
@@ -28,6 +30,7 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk) => {
     stderr += chunk;
     process.stderr.write(chunk);
@@ -35,8 +38,9 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
       // Its logs, when HUB_TEST_LOG_LEVEL asks for them.
-      process.stdout.write(chunk);
+      if (process.env.HUB_TEST_LOG_LEVEL) process.stdout.write(chunk);
       buffer += chunk;
       const line = buffer.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) resolve(JSON.parse(line).url);
@@ -47,6 +51,7 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     child,
     url,
     stderr: () => stderr,
+    stdout: () => stdout,
     exited: () =>
       child.exitCode !== null
         ? `code ${child.exitCode}`
