@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { fromKysely, type Job, type PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
@@ -110,7 +111,14 @@ export async function runJob<Q extends QueueName>(
   };
   try {
     await handler.run(job.data, context);
-  } catch (error) {
+  } catch (thrown) {
+    // A lost database connection passes: retried like any network failure, and recorded with a
+    // code, not the driver's text.
+    const error = isDatabaseUnavailable(thrown)
+      ? new RetryableError('database_unavailable', 'the database was unavailable', {}, null, {
+          cause: thrown,
+        })
+      : thrown;
     const retryable = isRetryable(error);
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
     const deferrals = job.data._meta?.deferrals ?? 0;
