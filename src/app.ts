@@ -28,6 +28,7 @@ export interface AppOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { hub } = options;
+  const timeouts = hub.config.http;
   const app = Fastify({
     loggerInstance: hub.log,
     genReqId: (req) => {
@@ -38,6 +39,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     // A SKU map key is a path parameter: 255 characters, up to three bytes each once URL-encoded.
     routerOptions: { maxParamLength: 1024 },
+    // A client that sends slowly, or opens a connection and goes silent, must not hold it forever:
+    // the request (headers and body) must arrive within its timeout, and an idle kept-alive
+    // connection is closed. Node checks the first two on an interval, so it is kept well below them.
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(timeouts.headersTimeoutMs / 4)),
+    },
     // One line per request (below), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -52,8 +63,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: 'Webhooks in, canonical orders, routing to 3PLs, tracking and stock back out.',
         version: '0.1.0',
       },
+      // Security is declared per route (below): only /api needs the bearer token.
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -82,6 +93,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(installRoutes, { hub });
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
+    // Every route of this scope is behind the token, so the documentation says so for each of them.
+    api.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: [{ bearer: [] }] };
+    });
     await api.register(orderRoutes, { hub });
     await api.register(deliveryRoutes, { hub });
     await api.register(privacyRequestRoutes, { hub });

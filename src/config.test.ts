@@ -36,4 +36,33 @@ describe('configuration', () => {
     expect(() => loadConfig({ DELIVERY_BODY_RETENTION_DAYS: '0' })).toThrow(/DELIVERY_BODY_RETENTION_DAYS/);
     expect(() => loadConfig({ JOB_MAX_DEFERRALS: 'many' })).toThrow(/JOB_MAX_DEFERRALS/);
   });
+
+  it('reads the usual spellings of yes and no for every boolean variable', () => {
+    for (const yes of ['1', 'true', 'TRUE', 'True', 'yes', 'YES', 'on', ' yes '])
+      expect(loadConfig({ SANDBOX: yes }).sandbox.enabled, yes).toBe(true);
+    for (const no of ['0', 'false', 'FALSE', 'False', 'no', 'No', 'off', 'OFF'])
+      expect(loadConfig({ SANDBOX: no }).sandbox.enabled, no).toBe(false);
+    expect(() => loadConfig({ SANDBOX: 'maybe' })).toThrow(
+      /SANDBOX: must be a boolean \(1\/0, true\/false, yes\/no/,
+    );
+    expect(() => loadConfig({ SANDBOX: '2' })).toThrow(/SANDBOX/);
+  });
+
+  it('bounds how long a client may take, with defaults and checks', () => {
+    expect(loadConfig({}).http).toEqual({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 72_000,
+    });
+    const config = loadConfig({
+      HTTP_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '4000',
+    });
+    expect(config.http).toEqual({ requestTimeoutMs: 5000, headersTimeoutMs: 2000, keepAliveTimeoutMs: 4000 });
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
 });

@@ -1,9 +1,43 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger, createProcessLogger, wantsReadableLogs } from './logger.ts';
 import { RetryableError } from './sdk/errors.ts';
 
+function collect() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { sink, text: () => lines.join('') };
+}
+
 describe('logs', () => {
+  it('are readable for a person at a terminal in development, and JSON everywhere else', () => {
+    expect(wantsReadableLogs('development', { isTTY: true })).toBe(true);
+    expect(wantsReadableLogs('development', { isTTY: false })).toBe(false);
+    expect(wantsReadableLogs('development', {})).toBe(false);
+    expect(wantsReadableLogs('production', { isTTY: true })).toBe(false);
+    expect(wantsReadableLogs('test', { isTTY: true })).toBe(false);
+  });
+
+  it('read as lines of text on a terminal, still without secrets', async () => {
+    const readable = collect();
+    const log = await createProcessLogger('info', true, readable.sink);
+    log.info({ connection: { credentials: { apiKey: 'k-123' } }, queue: 'apply-delivery' }, 'jobs summary');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readable.text()).toMatch(/INFO.*jobs summary/);
+    expect(readable.text()).toContain('apply-delivery');
+    expect(readable.text()).not.toContain('k-123');
+    expect(() => JSON.parse(readable.text().split('\n')[0]!)).toThrow();
+
+    const json = collect();
+    (await createProcessLogger('info', false, json.sink)).info('jobs summary');
+    expect(JSON.parse(json.text().split('\n')[0]!)).toMatchObject({ msg: 'jobs summary', level: 30 });
+  });
+
   it('never carry credentials, signatures, customer contact data or remote response bodies', () => {
     const lines: string[] = [];
     const sink = new Writable({

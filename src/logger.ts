@@ -47,3 +47,35 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/** A person reads the console in development on a terminal; everything else (files, pipes, log shippers) gets JSON. */
+export function wantsReadableLogs(env: string, stdout: { isTTY?: boolean }): boolean {
+  return env === 'development' && stdout.isTTY === true;
+}
+
+/**
+ * The process's logger: JSON lines, or pino-pretty's readable lines for a person at a terminal.
+ * pino-pretty is a development dependency; where it is not installed the logs stay JSON. It runs
+ * as a stream in this thread (not a transport worker), after redaction, like any destination.
+ */
+export async function createProcessLogger(
+  level: string,
+  readable: boolean,
+  destination?: NodeJS.WritableStream,
+): Promise<Logger> {
+  if (!readable) return createLogger(level, destination);
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return createLogger(
+      level,
+      pretty({
+        colorize: !destination,
+        translateTime: 'SYS:HH:MM:ss.l',
+        sync: true,
+        ...(destination ? { destination } : {}),
+      }),
+    );
+  } catch {
+    return createLogger(level, destination);
+  }
+}

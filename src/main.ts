@@ -1,6 +1,6 @@
 import { createConnectors } from '../connectors/registry.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createProcessLogger, wantsReadableLogs } from './logger.ts';
 import { startSandboxDemo } from './sandbox-demo.ts';
 import { startHub } from './start-hub.ts';
 
@@ -17,7 +17,7 @@ try {
   throw error;
 }
 
-const log = createLogger(config.logLevel);
+const log = await createProcessLogger(config.logLevel, wantsReadableLogs(config.env, process.stdout));
 const running = await startHub(config, { logger: log, connectors });
 const sandbox = config.sandbox.enabled
   ? await startSandboxDemo(running.hub, config.sandbox, running.url)

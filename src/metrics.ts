@@ -94,7 +94,8 @@ export function createMetrics(db: Kysely<Database>) {
   return { registry, deliveries, outbound, jobDeferrals, jobDuration };
 }
 
-async function pendingJobs(db: Kysely<Database>) {
+/** Jobs ready to run and not yet started, and the oldest one's age, per queue. */
+export async function pendingJobs(db: Kysely<Database>) {
   const result = await sql<{ name: string; pending: number; oldest_seconds: number | null }>`
     select name, count(*) as pending, extract(epoch from now() - min(created_on)) as oldest_seconds
     from pgboss.job

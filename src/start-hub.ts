@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
@@ -6,13 +6,15 @@ import { createConnectors } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type HubDatabase, openDatabase } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, pendingJobs } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
 import { createDeferralLedger } from './pipeline/deferrals.ts';
 import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
+import { type JobSummary, startJobSummary } from './pipeline/job-summary.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
 import { createRegistry } from './pipeline/registry.ts';
 import { RETENTION_CRON } from './pipeline/retention.ts';
@@ -49,7 +51,8 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
-    onIdleError: (error) => log.warn({ err: error }, 'an idle database connection was closed by the server'),
+    onConnectionError: (error) =>
+      log.warn({ err: error }, 'a database connection was lost; it is replaced on next use'),
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
@@ -62,7 +65,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     superviseIntervalSeconds: config.jobs.superviseIntervalSeconds,
     monitorIntervalSeconds: config.jobs.superviseIntervalSeconds,
   });
-  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  // pg-boss keeps polling and reconnects by itself; a database that is briefly away is a warning.
+  boss.on('error', (error) =>
+    log[isDatabaseUnavailable(error) ? 'warn' : 'error']({ err: error }, 'job queue error'),
+  );
   await boss.start();
   await createQueues(boss, config.jobs);
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
@@ -86,15 +92,23 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   if (!publicUrl) publicUrl = url;
   connections.publicUrl = publicUrl;
 
+  let summary: JobSummary | null = null;
   if (options.workers !== false) {
+    summary = startJobSummary({
+      log,
+      intervalMs: config.jobs.summaryIntervalSeconds * 1000,
+      instanceId: randomUUID().slice(0, 8),
+      readPending: () => pendingJobs(database.db),
+    });
     const ledger = createDeferralLedger(database.db, { maxDeferrals: config.jobs.maxDeferrals, metrics });
-    await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics, ledger);
+    await startWorkers(boss, createHandlers(hub), config.jobs, log, metrics, ledger, summary);
   }
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      summary?.stop();
       await boss.stop({ graceful: true, timeout: config.shutdownTimeoutSeconds * 1000, close: true });
       await database.close();
     })();

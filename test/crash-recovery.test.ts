@@ -1,38 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStorefrontSimulator, createThreePlSimulator } from '../connectors/sandbox/index.ts';
+import { freePort, spawnHub } from './helpers/spawn-hub.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from './helpers/test-hub.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function spawnHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['test/helpers/hub-child.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk) => {
-      buffer += chunk;
-      const line = buffer.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited early with ${code}`)));
-  });
-  return { child, url };
-}
 
 describe('a hub process killed between submitting to the 3PL and recording it', () => {
   let database: TestDatabase | undefined;

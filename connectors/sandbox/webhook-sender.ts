@@ -14,6 +14,8 @@ export interface DeliveryAttempt {
   at: string;
   /** The receiver's HTTP status, or null when the request itself failed. */
   status: number | null;
+  /** The receiver's Retry-After header, when it gave one. */
+  retryAfter: string | null;
   error: string | null;
 }
 
@@ -127,6 +129,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       deliveryId: randomUUID(),
       at: new Date().toISOString(),
       status: null,
+      retryAfter: null,
       error: null,
     };
     event.attempts.push(attempt);
@@ -138,6 +141,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]),
       });
       attempt.status = response.status;
+      attempt.retryAfter = response.headers.get('retry-after');
       await response.arrayBuffer(); // drain, so the connection can be reused
       return response.ok;
     } catch (error) {

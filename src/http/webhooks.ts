@@ -101,7 +101,14 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
     outcome: outcome.outcome,
     ...(outcome.reason ? { error: outcome.reason, message: outcome.message } : {}),
   });
-  const responses = { 200: ackSchema, 400: ackSchema, 401: ackSchema, 404: ackSchema, 413: ackSchema };
+  const responses = {
+    200: ackSchema,
+    400: ackSchema,
+    401: ackSchema,
+    404: ackSchema,
+    413: ackSchema,
+    503: ackSchema,
+  };
 
   app.post<{ Params: { connector: string; connectionId: string } }>(
     '/webhooks/:connector/:connectionId',
@@ -109,7 +116,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { hub: Hub })
       schema: {
         summary: 'Receive a webhook delivery for one connection',
         description:
-          'Verified on the raw bytes, stored with the job that applies it, then acknowledged. 401 bad or missing signature, 404 unknown connection, 413 body too large, 400 unreadable; every rejection is recorded.',
+          'Verified on the raw bytes, stored with the job that applies it, then acknowledged. 401 bad or missing signature, 404 unknown connection, 413 body too large, 400 unreadable; every rejection is recorded. 503 with Retry-After while the database is unavailable: nothing was stored, send it again.',
         tags: ['webhooks'],
         params: paramsSchema,
         response: responses,

@@ -2,10 +2,12 @@ import type { Transaction } from 'kysely';
 import { fromKysely, type Job, type PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
 import type { Deferral, DeferralLedger } from './deferrals.ts';
+import type { JobSummary } from './job-summary.ts';
 import type { RerouteTrigger } from './route/reroute-held.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
@@ -143,7 +145,14 @@ export async function runJob<Q extends QueueName>(
   };
   try {
     await handler.run(job.data, context);
-  } catch (error) {
+  } catch (thrown) {
+    // A lost database connection passes: retried like any network failure, and recorded with a
+    // code, not the driver's text.
+    const error = isDatabaseUnavailable(thrown)
+      ? new RetryableError('database_unavailable', 'the database was unavailable', {}, null, {
+          cause: thrown,
+        })
+      : thrown;
     const retryable = isRetryable(error);
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
     const deferral =
@@ -204,6 +213,7 @@ export async function startWorkers(
   log: Logger,
   metrics: Metrics | undefined,
   ledger: DeferralLedger,
+  summary?: JobSummary,
 ): Promise<void> {
   const deferrals = { ledger, maxDeferrals: config.maxDeferrals };
   for (const queue of QUEUES) {
@@ -218,6 +228,7 @@ export async function startWorkers(
       async (jobs) => {
         for (const job of jobs) {
           const stop = metrics?.jobDuration.startTimer({ queue });
+          const started = Date.now();
           try {
             await runJob(
               boss,
@@ -229,8 +240,11 @@ export async function startWorkers(
               deferrals,
             );
             stop?.({ outcome: 'done' });
+            summary?.recordDone(queue);
+            log.debug({ queue, jobId: job.id, ms: Date.now() - started }, `${queue} done`);
           } catch (error) {
             stop?.({ outcome: 'retry' });
+            summary?.recordFailed(queue);
             throw error;
           }
         }
