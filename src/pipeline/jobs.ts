@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { fromKysely, type Job, type PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { databaseFailureOf } from '../db/database-errors.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
@@ -110,7 +111,8 @@ export async function runJob<Q extends QueueName>(
   try {
     await handler.run(job.data, context);
   } catch (error) {
-    const retryable = isRetryable(error);
+    // A value the database refuses is refused again on every attempt: recorded now, not retried.
+    const retryable = isRetryable(error) && !databaseFailureOf(error)?.deterministic;
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
     const deferrals = job.data._meta?.deferrals ?? 0;
     // A remote that keeps saying "later" is obeyed only so often; then it counts as a failure.

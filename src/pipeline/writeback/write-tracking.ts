@@ -1,3 +1,4 @@
+import { failureMessage } from '../../db/database-errors.ts';
 import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import { ConnectorError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
@@ -105,7 +106,7 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
         detail: {
           shipmentId,
           code: error instanceof ConnectorError ? error.code : 'unexpected',
-          message: (error as Error)?.message ?? String(error),
+          message: failureMessage(error),
         },
       });
     },
