@@ -177,20 +177,42 @@ export const canonicalEventSchema = {
 const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats.default(ajv);
 ajv.addFormat('instant', { type: 'string', validate: isInstant });
-const validate = ajv.compile(canonicalEventSchema);
+// One validator per event type: checked against its own variant, an event's problem reads as the
+// one field that is wrong, not as every variant of the union it failed to be.
+const validators = new Map(
+  canonicalEventSchema.oneOf.map((schema) => [schema.properties.type.const, ajv.compile(schema)] as const),
+);
 
 /** Null when the event is well-formed; otherwise what is wrong with it, for a person to read. */
 export function canonicalEventProblem(event: unknown): string | null {
-  const type = (event as { type?: unknown })?.type;
+  const type = (event as { type?: unknown } | null)?.type;
+  const validate = typeof type === 'string' ? validators.get(type) : undefined;
+  if (!validate) return `not a canonical event type: ${JSON.stringify(type ?? null)}`;
   if (!validate(event)) {
-    return `${String(type ?? 'event')}: ${ajv.errorsText(validate.errors, { dataVar: 'event' })}`;
+    return `${type}: ${ajv.errorsText(validate.errors, { dataVar: 'event' })}`;
   }
+  const repeated =
+    type === 'order.upserted'
+      ? repeatedLineId(event as { order: { lines: { sourceLineId: string }[] } })
+      : null;
+  if (repeated !== null)
+    return `${type}: event/order/lines has the line id ${JSON.stringify(repeated)} twice`;
   const unstorable = unstorableText(event, 'event');
   return unstorable ? `${String(type)}: ${unstorable}` : null;
 }
 
 export function isCanonicalEvent(event: unknown): event is CanonicalEvent {
   return canonicalEventProblem(event) === null;
+}
+
+/** Lines are stored one row per line id: a repeated id is refused by a unique key, and retried. */
+function repeatedLineId(event: { order: { lines: { sourceLineId: string }[] } }): string | null {
+  const seen = new Set<string>();
+  for (const { sourceLineId } of event.order.lines) {
+    if (seen.has(sourceLineId)) return sourceLineId.slice(0, 40);
+    seen.add(sourceLineId);
+  }
+  return null;
 }
 
 /**

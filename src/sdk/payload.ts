@@ -102,12 +102,19 @@ export function checkedInteger(value: unknown, limit: Limit, field: string): num
  * can hold exactly.
  */
 export function minorUnits(amount: unknown, currency: string, field: string): number {
+  const { max } = LIMITS.minor;
   let minor: number;
   try {
     if (typeof amount !== 'string' && typeof amount !== 'number') throw new RangeError('not an amount');
     minor = decimalToMinor(amount, currency);
   } catch (error) {
-    throw new MalformedPayloadError(`${field}: ${describeValue(amount)} is not an amount`, { cause: error });
+    const decimal = /^\s*-?\d+(\.\d*)?\s*$/.test(String(amount));
+    throw new MalformedPayloadError(
+      decimal
+        ? `${field}: ${describeValue(amount)} is out of range (at most ±${max} minor units of ${currency})`
+        : `${field}: ${describeValue(amount)} is not an amount`,
+      { cause: error },
+    );
   }
   return checkedInteger(minor, 'minor', `${field} in minor units of ${currency}`);
 }
