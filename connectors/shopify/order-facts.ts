@@ -184,7 +184,7 @@ export function factsFromGraphql(
     tags: order.tags,
     note: order.note,
     test: order.test,
-    lines: lines.map(({ lineItem, quantity }) => ({
+    lines: lines.map(({ lineItem, quantity }, index) => ({
       id: legacyIdOf(lineItem.id),
       name: lineItem.name,
       sku: lineItem.sku,
@@ -192,7 +192,7 @@ export function factsFromGraphql(
       unitPrice: firstAmount(order.presentmentCurrencyCode, [
         [
           lineItem.originalUnitPriceSet.presentmentMoney.amount,
-          `lineItem ${lineItem.id}/originalUnitPriceSet`,
+          `order/lineItems/${index}/originalUnitPriceSet/presentmentMoney/amount`,
         ],
       ]),
       requiresShipping: lineItem.requiresShipping,

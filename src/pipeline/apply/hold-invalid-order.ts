@@ -50,11 +50,12 @@ export async function holdInvalidOrder(
         await moveOrderTo(trx, order, 'on_hold', { code: INVALID_ORDER_DATA, detail });
         return { orderId: order.id, outcome: 'held' as const };
       }
+      const held = order.status_detail as { problem?: unknown; sourceUpdatedAt?: unknown } | null;
+      // The same news again (the webhook, then the poll) changes nothing and adds no timeline line.
       const same =
         order.status_reason === INVALID_ORDER_DATA &&
-        (order.status_detail as { problem?: unknown; sourceUpdatedAt?: unknown } | null)?.problem ===
-          problem &&
-        (order.status_detail as { sourceUpdatedAt?: unknown } | null)?.sourceUpdatedAt === version;
+        held?.problem === problem &&
+        held?.sourceUpdatedAt === version;
       if (same) return { orderId: order.id, outcome: 'held' as const };
       await trx
         .updateTable('orders')
