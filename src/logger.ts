@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { databaseFailureOf } from './db/database-errors.ts';
 
 /**
  * Secrets and customer PII never reach a log line: signatures, tokens and credentials, and the
@@ -33,6 +34,13 @@ export const REDACTED_PATHS = [
  * body, which can echo a customer's address or email back.
  */
 function serializeError(error: unknown) {
+  // A database error's text and detail quote the values it refused: logged by class and names only.
+  const database = databaseFailureOf(error);
+  if (database) {
+    const { message, ...fields } = database;
+    const stack = (error as Error).stack?.split('\n').slice(1).join('\n');
+    return { type: 'DatabaseError', message, ...fields, ...(stack ? { stack } : {}) };
+  }
   const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
   const context = serialized.context as Record<string, unknown> | undefined;
   if (context && 'body' in context) serialized.context = { ...context, body: '[redacted]' };

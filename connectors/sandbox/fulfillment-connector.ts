@@ -4,14 +4,16 @@
  * when a response is lost and the hub retries.
  */
 import {
+  type CanonicalEvent,
   type FulfillmentConnector,
   type HttpClient,
   NeedsHumanError,
   RetryableError,
+  refuseUnlessCanonical,
   type SubmittedShipment,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
-import { createOrderBody, shipmentUpdated, stockLevels } from './map-three-pl.ts';
+import { createOrderBody, shipmentUpdated, stockLevels, storableLevels } from './map-three-pl.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
 import {
@@ -41,6 +43,14 @@ function readEvent(topic: Topic, rawBody: Buffer) {
   return topic === 'stock.changed'
     ? ({ kind: 'stock', event: stockEvent.fromWebhook(body) } as const)
     : ({ kind: 'shipment', event: shipmentEvent.fromWebhook(body) } as const);
+}
+
+/** A webhook as canonical events; pure, so the door maps it as the apply job will. */
+function eventsOf(read: ReturnType<typeof readEvent>): CanonicalEvent[] {
+  if (read.kind === 'stock') {
+    return [{ type: 'stock.changed', levels: stockLevels(read.event), occurredAt: read.event.occurred_at }];
+  }
+  return [shipmentUpdated(read.event.order, read.event.occurred_at)];
 }
 
 /**
@@ -91,17 +101,14 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
     const topic = readTopicHeader(request, TOPICS);
     const dedupeKey = readEventId(request);
     const read = readEvent(topic, request.rawBody);
+    refuseUnlessCanonical(eventsOf(read));
     // Updates about one shipment are applied in order; stock levels are absolute, so one key will do.
     const serialKey = read.kind === 'stock' ? 'stock' : `shipment:${read.event.order.reference}`;
     return { topic, dedupeKey, serialKey };
   },
 
   toEvents(delivery) {
-    const read = readEvent(readTopic(delivery.topic, TOPICS), delivery.rawBody);
-    if (read.kind === 'stock') {
-      return [{ type: 'stock.changed', levels: stockLevels(read.event), occurredAt: read.event.occurred_at }];
-    }
-    return [shipmentUpdated(read.event.order, read.event.occurred_at)];
+    return eventsOf(readEvent(readTopic(delivery.topic, TOPICS), delivery.rawBody));
   },
 
   async submitShipment(context, request) {
@@ -159,7 +166,12 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
   async fetchStock(context) {
     const response = await sandboxApi(context)({ method: 'GET', path: 'v1/stock' });
     if (response.status !== 200) throw unexpectedResponse('GET /v1/stock', response, 'stock_rejected');
-    return stockLevels(stockResponse.fromResponse(response.body, 'GET /v1/stock'));
+    const { levels, refused } = storableLevels(
+      stockLevels(stockResponse.fromResponse(response.body, 'GET /v1/stock')),
+    );
+    if (refused.length > 0)
+      context.log.warn({ skus: refused }, 'stock counts beyond what the hub holds left out');
+    return levels;
   },
 
   async pollSince(context, cursor) {

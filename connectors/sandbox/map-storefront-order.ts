@@ -1,9 +1,16 @@
 /**
- * From the sandbox storefront's order to the hub's canonical order. Pure: no I/O, no clock, no
- * validation (the payload was checked against its schema before it got here), so it is easy to
+ * From the sandbox storefront's order to the hub's canonical order. Pure: no I/O, no clock; the
+ * payload's shape was checked against its schema before it got here, and its numbers are checked
+ * here against what the hub can hold (MalformedPayloadError naming the field), so it is easy to
  * test and safe to call again when a delivery is replayed.
  */
-import { type Address, decimalToMinor, type OrderInput, type OrderLineInput } from '../../src/sdk/index.ts';
+import {
+  type Address,
+  checkedInteger,
+  minorUnits,
+  type OrderInput,
+  type OrderLineInput,
+} from '../../src/sdk/index.ts';
 import type {
   StorefrontAddressPayload,
   StorefrontLineItemPayload,
@@ -18,12 +25,13 @@ export function mapStorefrontOrder(order: StorefrontOrderPayload): OrderInput {
     sourceUpdatedAt: order.updated_at,
     placedAt: order.created_at,
     currency: order.currency,
-    // Money stays a string until here, and becomes integer minor units without a float in between.
-    totalMinor: decimalToMinor(order.total_price, order.currency),
+    // Money stays a string until here, and becomes integer minor units without a float in between;
+    // an amount or quantity beyond what the hub holds is refused naming its field.
+    totalMinor: minorUnits(order.total_price, order.currency, 'order/total_price'),
     email: blankToNull(order.email),
     shippingAddress: order.shipping_address ? mapAddress(order.shipping_address) : null,
     shippingMethod: blankToNull(order.shipping_method),
-    lines: order.line_items.map((line) => mapLine(line, order.currency)),
+    lines: order.line_items.map((line, index) => mapLine(line, order.currency, `order/line_items/${index}`)),
     tags: order.tags ?? [],
     note: blankToNull(order.note),
     test: order.test ?? false,
@@ -47,13 +55,13 @@ export function mapAddress(address: StorefrontAddressPayload): Address {
   };
 }
 
-function mapLine(line: StorefrontLineItemPayload, currency: string): OrderLineInput {
+function mapLine(line: StorefrontLineItemPayload, currency: string, path: string): OrderLineInput {
   return {
     sourceLineId: line.id,
     sku: blankToNull(line.sku),
     name: line.title,
-    quantity: line.quantity,
-    unitPriceMinor: decimalToMinor(line.price, currency),
+    quantity: checkedInteger(line.quantity, 'quantity', `${path}/quantity`),
+    unitPriceMinor: minorUnits(line.price, currency, `${path}/price`),
     requiresShipping: line.requires_shipping ?? true,
     sourceProductId: blankToNull(line.product_id),
     sourceVariantId: blankToNull(line.variant_id),

@@ -2,7 +2,13 @@
  * Between the hub's canonical shapes and the sandbox 3PL's: the create-order body we send, and the
  * shipment and stock events we receive. Pure functions, like every mapping.
  */
-import type { Address, CanonicalEvent, ShipmentRequest, StockLevel } from '../../src/sdk/index.ts';
+import {
+  type Address,
+  type CanonicalEvent,
+  LIMITS,
+  type ShipmentRequest,
+  type StockLevel,
+} from '../../src/sdk/index.ts';
 import type { StockLevelsPayload, ThreePlOrderPayload } from './three-pl-payloads.ts';
 
 type ShipmentUpdated = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
@@ -55,4 +61,19 @@ export function shipmentUpdated(order: ThreePlOrderPayload, occurredAt: string):
 /** The 3PL reports one location per payload; the canonical level carries it on every row. */
 export function stockLevels(payload: StockLevelsPayload): StockLevel[] {
   return payload.levels.map(({ sku, available }) => ({ sku, location: payload.location, available }));
+}
+
+/**
+ * The levels of an API answer the hub can store. An answer cannot be refused, so a count beyond
+ * a stock column is left out (its SKU stays unknown, which holds its orders visibly) rather than
+ * failing every order that needs the stock.
+ */
+export function storableLevels(levels: StockLevel[]): { levels: StockLevel[]; refused: string[] } {
+  const { min, max } = LIMITS.stock;
+  const fits = (level: StockLevel) =>
+    Number.isInteger(level.available) && level.available >= min && level.available <= max;
+  return {
+    levels: levels.filter(fits),
+    refused: levels.filter((level) => !fits(level)).map((level) => level.sku),
+  };
 }

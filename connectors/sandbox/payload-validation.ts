@@ -4,6 +4,8 @@ export {
   nonEmptyString,
   nullableString,
   type Payload,
+  quantity,
   readJsonBody,
+  stockCount,
   timestamp,
 } from '../../src/sdk/index.ts';

@@ -3,7 +3,13 @@
  * storefront connector: the manifest, the three webhook steps (verify, parse, map), the two
  * write-backs (tracking, stock) and reconciliation by polling.
  */
-import { type CanonicalEvent, NeedsHumanError, type StorefrontConnector } from '../../src/sdk/index.ts';
+import {
+  type CanonicalEvent,
+  NeedsHumanError,
+  orderEventsOrInvalid,
+  refuseUnlessCanonical,
+  type StorefrontConnector,
+} from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { mapStorefrontOrder } from './map-storefront-order.ts';
 import { readJsonBody } from './payload-validation.ts';
@@ -31,6 +37,14 @@ const INVENTORY_BATCH = 250;
 
 function readOrder(rawBody: Buffer): StorefrontOrderPayload {
   return storefrontOrder.fromWebhook(readJsonBody(rawBody));
+}
+
+/** An `orders/*` delivery as canonical events; pure, so the door maps it as the apply job will. */
+function orderEvents(topic: (typeof ORDER_TOPICS)[number], order: StorefrontOrderPayload): CanonicalEvent[] {
+  if (topic === 'orders/cancelled') {
+    return [{ type: 'order.cancelled', sourceOrderId: order.id, sourceUpdatedAt: order.updated_at }];
+  }
+  return [{ type: 'order.upserted', order: mapStorefrontOrder(order) }];
 }
 
 async function fetchOrdersPage(
@@ -66,18 +80,15 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
     const topic = readTopicHeader(request, ORDER_TOPICS);
     const dedupeKey = readEventId(request);
     const order = readOrder(request.rawBody);
+    // A quantity or amount the hub cannot hold is refused now (400, the field named), not in a job.
+    refuseUnlessCanonical(orderEvents(topic, order));
     return { topic, dedupeKey, serialKey: `order:${order.id}` };
   },
 
   // Runs in the apply job, possibly long after the delivery: everything comes from the stored
   // topic and bytes, nothing from the moment it arrived.
   toEvents(delivery): CanonicalEvent[] {
-    const topic = readTopic(delivery.topic, ORDER_TOPICS);
-    const order = readOrder(delivery.rawBody);
-    if (topic === 'orders/cancelled') {
-      return [{ type: 'order.cancelled', sourceOrderId: order.id, sourceUpdatedAt: order.updated_at }];
-    }
-    return [{ type: 'order.upserted', order: mapStorefrontOrder(order) }];
+    return orderEvents(readTopic(delivery.topic, ORDER_TOPICS), readOrder(delivery.rawBody));
   },
 
   async writeTracking(context, { order, shipment }) {
@@ -134,7 +145,13 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
       cursor,
     );
     return {
-      events: records.map((order) => ({ type: 'order.upserted', order: mapStorefrontOrder(order) })),
+      // What the storefront cannot be refused is held at the hub with its reason (order.invalid).
+      events: records.flatMap((order) =>
+        orderEventsOrInvalid(
+          { sourceOrderId: order.id, sourceOrderName: order.name, sourceUpdatedAt: order.updated_at },
+          () => [{ type: 'order.upserted', order: mapStorefrontOrder(order) }],
+        ),
+      ),
       nextCursor,
     };
   },

@@ -3,7 +3,7 @@
  * The connector deliberately does not import the simulator's types: a real connector only has the
  * platform's documentation, and writing the schema from it is part of the job.
  */
-import { definePayload, nonEmptyString, nullableString, timestamp } from './payload-validation.ts';
+import { definePayload, nonEmptyString, nullableString, quantity, timestamp } from './payload-validation.ts';
 
 export interface StorefrontAddressPayload {
   name: string;
@@ -51,7 +51,7 @@ export interface StorefrontOrderPayload {
 
 const storefrontId = { anyOf: [{ type: 'null' }, { type: 'string', maxLength: 255 }] } as const;
 
-/** Money as a decimal string; checked here so that the mapping's decimalToMinor cannot throw. */
+/** Money as a decimal string; the mapping checks that it fits in minor units. */
 const decimal = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' } as const;
 
 const addressSchema = {
@@ -77,7 +77,7 @@ const lineItemSchema = {
     id: nonEmptyString,
     sku: nullableString,
     title: { type: 'string' },
-    quantity: { type: 'integer', minimum: 0 },
+    quantity,
     price: decimal,
     requires_shipping: { type: 'boolean' },
     product_id: storefrontId,

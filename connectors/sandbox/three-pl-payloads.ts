@@ -2,7 +2,13 @@
  * The sandbox 3PL's wire format as this connector reads it: webhook bodies, API answers, and the
  * error bodies whose `error` code decides between "already done" and "needs a human".
  */
-import { definePayload, nonEmptyString, nullableString, timestamp } from './payload-validation.ts';
+import {
+  definePayload,
+  nonEmptyString,
+  nullableString,
+  stockCount,
+  timestamp,
+} from './payload-validation.ts';
 
 export type ThreePlStatus = 'accepted' | 'shipped' | 'delivered' | 'cancelled' | 'exception';
 
@@ -63,14 +69,15 @@ const orderSchema = {
   },
 } as const;
 
-const levelsSchema = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['sku', 'available'],
-    properties: { sku: nonEmptyString, available: { type: 'integer' } },
-  },
-} as const;
+const levelsSchema = (available: Record<string, unknown>) =>
+  ({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['sku', 'available'],
+      properties: { sku: nonEmptyString, available },
+    },
+  }) as const;
 
 export const shipmentEvent = definePayload<ShipmentEventPayload>('shipment event', {
   type: 'object',
@@ -85,7 +92,8 @@ export const stockEvent = definePayload<StockEventPayload>('stock event', {
     event_id: nonEmptyString,
     occurred_at: timestamp,
     location: nonEmptyString,
-    levels: levelsSchema,
+    // A webhook can be refused: a count beyond what the hub stores is, naming the level.
+    levels: levelsSchema(stockCount),
   },
 });
 
@@ -104,7 +112,8 @@ export const orderListResponse = definePayload<{ orders: ThreePlOrderPayload[] }
 export const stockResponse = definePayload<StockLevelsPayload>('response', {
   type: 'object',
   required: ['location', 'levels'],
-  properties: { location: nonEmptyString, levels: levelsSchema },
+  // An answer cannot be refused, and one absurd count must not hide the others: the mapping drops it.
+  properties: { location: nonEmptyString, levels: levelsSchema({ type: 'integer' }) },
 });
 
 export const errorResponse = definePayload<ThreePlErrorPayload>('error response', {

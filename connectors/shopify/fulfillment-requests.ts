@@ -5,7 +5,13 @@
  * order and then answers through `answerRouting` / `answerCancellation`, which accept or reject
  * here, re-reading the state first so that a repeated answer is harmless.
  */
-import { type CanonicalEvent, NeedsHumanError, type OrderRef, RetryableError } from '../../src/sdk/index.ts';
+import {
+  type CanonicalEvent,
+  NeedsHumanError,
+  type OrderRef,
+  orderEventsOrInvalid,
+  RetryableError,
+} from '../../src/sdk/index.ts';
 import { readState, type ShopifyContext } from './connection.ts';
 import type { ShopifyDeps } from './deps.ts';
 import {
@@ -113,15 +119,24 @@ async function fulfillmentRequestEvents(
         .filter((line) => line.remainingQuantity > 0)
         .map((line) => ({ lineItem: line.lineItem, quantity: line.remainingQuantity })),
     );
-    events.push({
-      type: 'order.upserted',
-      order: mapOrder(factsFromGraphql(order, mergeLines(lines)), {
-        mode: 'fulfillment_service',
-        // A request made again after a rejection must read as news even if the order is unchanged.
-        sourceUpdatedAt: latest([order.updatedAt, ...group.flatMap(requestTimes)]),
-        sourceData: { fulfillmentOrderIds: group.map((fulfillmentOrder) => fulfillmentOrder.id) },
-      }),
-    });
+    // A request made again after a rejection must read as news even if the order is unchanged.
+    const sourceUpdatedAt = latest([order.updatedAt, ...group.flatMap(requestTimes)]);
+    // An order the hub cannot hold is held with the reason; the sweep carries on with the others.
+    events.push(
+      ...orderEventsOrInvalid(
+        { sourceOrderId: order.legacyResourceId, sourceOrderName: order.name, sourceUpdatedAt },
+        () => [
+          {
+            type: 'order.upserted',
+            order: mapOrder(factsFromGraphql(order, mergeLines(lines)), {
+              mode: 'fulfillment_service',
+              sourceUpdatedAt,
+              sourceData: { fulfillmentOrderIds: group.map((fulfillmentOrder) => fulfillmentOrder.id) },
+            }),
+          },
+        ],
+      ),
+    );
   }
   return events;
 }

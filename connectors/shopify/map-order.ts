@@ -2,9 +2,17 @@
  * From a Shopify order's facts to the hub's canonical order. Pure: no I/O, no clock, so it is easy
  * to test and safe to run again when a delivery is replayed.
  */
-import { type Address, decimalToMinor, type OrderInput, type OrderLineInput } from '../../src/sdk/index.ts';
+import {
+  type Address,
+  type CanonicalEvent,
+  checkedInteger,
+  minorUnits,
+  type OrderInput,
+  type OrderLineInput,
+} from '../../src/sdk/index.ts';
 import type { ShopifyMode } from './connection.ts';
-import type { AddressFacts, LineFacts, OrderFacts } from './order-facts.ts';
+import { type AddressFacts, factsFromWebhook, type LineFacts, type OrderFacts } from './order-facts.ts';
+import type { WebhookOrder } from './webhook-payloads.ts';
 
 /** Financial states in which the merchant has the money and the goods may leave. */
 const PAID = new Set(['paid', 'partially_refunded']);
@@ -26,7 +34,7 @@ export function mapOrder(facts: OrderFacts, options: MapOptions): OrderInput {
     placedAt: facts.createdAt,
     currency: facts.currency,
     // Money stays a decimal string until here and becomes integer minor units without a float.
-    totalMinor: decimalToMinor(facts.total, facts.currency),
+    totalMinor: minorUnits(facts.total, facts.currency, `order ${facts.name} total`),
     email: blankToNull(facts.email),
     shippingAddress: facts.shippingAddress ? mapAddress(facts.shippingAddress) : null,
     shippingMethod: blankToNull(facts.shippingMethod),
@@ -81,8 +89,9 @@ function mapLine(line: LineFacts, currency: string): OrderLineInput {
     sourceLineId: line.id,
     sku: blankToNull(line.sku),
     name: line.name,
-    quantity: line.quantity,
-    unitPriceMinor: decimalToMinor(line.unitPrice, currency),
+    // Checked again here: lines merged from several fulfillment orders add up.
+    quantity: checkedInteger(line.quantity, 'quantity', `line ${line.id} quantity`),
+    unitPriceMinor: minorUnits(line.unitPrice, currency, `line ${line.id} unit price`),
     // A gift card is delivered by email even when its product is marked as shippable.
     requiresShipping: line.requiresShipping && !line.giftCard,
     sourceProductId: line.productId,
@@ -93,4 +102,25 @@ function mapLine(line: LineFacts, currency: string): OrderLineInput {
 /** Shopify sends "" and null interchangeably for "not given"; the hub only knows null. */
 function blankToNull(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value;
+}
+
+/**
+ * An `orders/*` webhook body as canonical events. Pure, so the door (parseWebhook) maps it exactly
+ * as the apply job will, and refuses a body whose events the hub could not apply.
+ */
+export function webhookOrderEvents(topic: string, order: WebhookOrder, mode: ShopifyMode): CanonicalEvent[] {
+  if (topic !== 'orders/cancelled') {
+    if (mode === 'fulfillment_service') return [];
+    return [{ type: 'order.upserted', order: mapOrder(factsFromWebhook(order), { mode }) }];
+  }
+  const facts = factsFromWebhook(order);
+  const cancelled: CanonicalEvent = {
+    type: 'order.cancelled',
+    sourceOrderId: facts.id,
+    sourceUpdatedAt: facts.updatedAt,
+  };
+  // Merchant-managed: the order's last state too, so an order whose create was missed exists.
+  return mode === 'merchant_managed'
+    ? [{ type: 'order.upserted', order: mapOrder(facts, { mode }) }, cancelled]
+    : [cancelled];
 }

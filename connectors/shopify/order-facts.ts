@@ -3,6 +3,7 @@
  * read it (reconciliation, fulfillment requests). Both are first reduced to the same facts, so
  * there is one mapping to the canonical order and the two paths cannot drift apart. Pure.
  */
+import { minorUnits } from '../../src/sdk/index.ts';
 import type { GraphqlAddress, GraphqlLineItem, GraphqlOrder } from './graphql/order-fields.ts';
 import { legacyIdOf } from './payload-validation.ts';
 import type { WebhookAddress, WebhookOrder } from './webhook-payloads.ts';
@@ -67,10 +68,14 @@ export function factsFromWebhook(order: WebhookOrder): OrderFacts {
     order.current_total_price_set?.presentment_money.currency_code ??
     order.currency;
   const refunded = refundedQuantities(order);
-  const total =
-    order.current_total_price_set?.presentment_money.amount ??
-    order.total_price_set?.presentment_money.amount ??
-    order.total_price;
+  const total = firstAmount(currency, [
+    [
+      order.current_total_price_set?.presentment_money.amount,
+      'order/current_total_price_set/presentment_money/amount',
+    ],
+    [order.total_price_set?.presentment_money.amount, 'order/total_price_set/presentment_money/amount'],
+    [order.total_price, 'order/total_price'],
+  ]);
   const shippingLine = (order.shipping_lines ?? []).find((line) => !line.is_removed);
   return {
     id: legacyIdOf(order.admin_graphql_api_id),
@@ -92,8 +97,9 @@ export function factsFromWebhook(order: WebhookOrder): OrderFacts {
       .filter(Boolean),
     note: order.note ?? null,
     test: order.test ?? false,
-    lines: order.line_items.map((line) => {
+    lines: order.line_items.map((line, index) => {
       const id = legacyIdOf(line.admin_graphql_api_id);
+      const path = `order/line_items/${index}`;
       return {
         id,
         name: line.name ?? line.title ?? '',
@@ -101,7 +107,10 @@ export function factsFromWebhook(order: WebhookOrder): OrderFacts {
         // `current_quantity` already excludes removed and refunded units; older payloads lack it.
         quantity: line.current_quantity ?? Math.max(0, line.quantity - (refunded.get(id) ?? 0)),
         // 2026-07 payloads carry every amount in both currencies; `price` alone is the shop's.
-        unitPrice: line.price_set?.presentment_money.amount ?? line.price,
+        unitPrice: firstAmount(currency, [
+          [line.price_set?.presentment_money.amount, `${path}/price_set/presentment_money/amount`],
+          [line.price, `${path}/price`],
+        ]),
         requiresShipping: line.requires_shipping ?? true,
         giftCard: line.gift_card ?? false,
         productId: idText(line.product_id),
@@ -114,6 +123,17 @@ export function factsFromWebhook(order: WebhookOrder): OrderFacts {
 /** An id from a losslessly parsed body: a number when small, its exact digits when not. */
 function idText(id: number | string | null | undefined): string | null {
   return id === undefined || id === null ? null : String(id);
+}
+
+/**
+ * The first amount given, once it is known to fit in minor units of the currency: money stays a
+ * decimal string until the mapping, but an amount the hub cannot hold is refused here, where the
+ * field it came from can still be named (MalformedPayloadError).
+ */
+function firstAmount(currency: string, candidates: [string | undefined, string][]): string {
+  const [amount, path] = candidates.find(([value]) => value !== undefined) ?? candidates.at(-1)!;
+  minorUnits(amount, currency, path);
+  return amount!;
 }
 
 function refundedQuantities(order: WebhookOrder): Map<string, number> {
@@ -162,19 +182,29 @@ export function factsFromGraphql(
     financialStatus: order.displayFinancialStatus ? order.displayFinancialStatus.toLowerCase() : null,
     fullyFulfilled: order.displayFulfillmentStatus === 'FULFILLED',
     currency: order.presentmentCurrencyCode,
-    total: order.currentTotalPriceSet.presentmentMoney.amount,
+    total: firstAmount(order.presentmentCurrencyCode, [
+      [
+        order.currentTotalPriceSet.presentmentMoney.amount,
+        'order/currentTotalPriceSet/presentmentMoney/amount',
+      ],
+    ]),
     email: order.email,
     shippingAddress: order.shippingAddress ? addressFromGraphql(order.shippingAddress) : null,
     shippingMethod: order.shippingLine?.title ?? order.shippingLine?.code ?? null,
     tags: order.tags,
     note: order.note,
     test: order.test,
-    lines: lines.map(({ lineItem, quantity }) => ({
+    lines: lines.map(({ lineItem, quantity }, index) => ({
       id: legacyIdOf(lineItem.id),
       name: lineItem.name,
       sku: lineItem.sku,
       quantity,
-      unitPrice: lineItem.originalUnitPriceSet.presentmentMoney.amount,
+      unitPrice: firstAmount(order.presentmentCurrencyCode, [
+        [
+          lineItem.originalUnitPriceSet.presentmentMoney.amount,
+          `order/lineItems/${index}/originalUnitPriceSet/presentmentMoney/amount`,
+        ],
+      ]),
       requiresShipping: lineItem.requiresShipping,
       giftCard: lineItem.isGiftCard,
       productId: lineItem.product ? legacyIdOf(lineItem.product.id) : null,

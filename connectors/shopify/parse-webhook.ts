@@ -11,8 +11,10 @@ import {
   type InboundRequest,
   MalformedPayloadError,
   type ParsedDelivery,
+  refuseUnlessCanonical,
 } from '../../src/sdk/index.ts';
 import { modeOf, type ShopifyContext } from './connection.ts';
+import { webhookOrderEvents } from './map-order.ts';
 import { legacyIdOf, readJsonBody } from './payload-validation.ts';
 import {
   anyObject,
@@ -75,6 +77,9 @@ export function parseShopifyDelivery(request: InboundRequest, context: ShopifyCo
     case 'orders/updated':
     case 'orders/cancelled': {
       const order = webhookOrder.fromWebhook(body);
+      // Mapped now as the apply job will map it: a quantity or amount the hub cannot hold is
+      // refused while Shopify still hears the answer, instead of failing in a job.
+      refuseUnlessCanonical(webhookOrderEvents(topic, order, modeOf(context)));
       // As a fulfillment service, Shopify's requests (not new orders) are what the hub acts on;
       // a cancellation is acted on in both modes.
       const ignored = topic !== 'orders/cancelled' && modeOf(context) === 'fulfillment_service';

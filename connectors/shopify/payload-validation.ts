@@ -9,13 +9,15 @@ export {
   nullableString,
   type Payload,
   parseJsonLossless,
+  quantity,
   readJsonBody,
+  stockCount,
   timestamp,
 } from '../../src/sdk/index.ts';
 
 // Building blocks for the schemas.
 export const nullableTimestamp = { anyOf: [timestamp, { type: 'null' }] } as const;
-/** Money as a decimal string; checked here so that decimalToMinor in the mapping cannot throw. */
+/** Money as a decimal string; its range (in minor units of its currency) is checked by the mapping. */
 export const decimal = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' } as const;
 /** An integer id as Shopify sends it: a number when small, the exact digits (see above) when not. */
 export const integerId = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }] } as const;

@@ -5,7 +5,12 @@
  * at the hub's location are swept as well, and only cancellations are taken from the order list
  * (requests, not orders, are what the hub fulfils in that mode).
  */
-import { type CanonicalEvent, type PollResult, RetryableError } from '../../src/sdk/index.ts';
+import {
+  type CanonicalEvent,
+  orderEventsOrInvalid,
+  type PollResult,
+  RetryableError,
+} from '../../src/sdk/index.ts';
 import { modeOf, readState, type ShopifyContext } from './connection.ts';
 import type { ShopifyDeps } from './deps.ts';
 import { sweepFulfillmentRequests } from './fulfillment-requests.ts';
@@ -51,7 +56,17 @@ export async function pollShopify(
       continue;
     }
     const lines = order.lineItems.nodes.map((lineItem) => ({ lineItem, quantity: lineItem.currentQuantity }));
-    events.push({ type: 'order.upserted', order: mapOrder(factsFromGraphql(order, lines), { mode }) });
+    // An order the hub cannot hold is held with the reason; the poll carries on with the others.
+    events.push(
+      ...orderEventsOrInvalid(
+        {
+          sourceOrderId: order.legacyResourceId,
+          sourceOrderName: order.name,
+          sourceUpdatedAt: order.updatedAt,
+        },
+        () => [{ type: 'order.upserted', order: mapOrder(factsFromGraphql(order, lines), { mode }) }],
+      ),
+    );
   }
   if (mode === 'fulfillment_service') {
     events.push(

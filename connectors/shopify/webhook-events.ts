@@ -12,8 +12,7 @@ import {
 import { modeOf, type ShopifyContext } from './connection.ts';
 import type { ShopifyDeps } from './deps.ts';
 import { type AssignmentStatus, sweepFulfillmentRequests } from './fulfillment-requests.ts';
-import { mapOrder } from './map-order.ts';
-import { factsFromWebhook } from './order-facts.ts';
+import { webhookOrderEvents } from './map-order.ts';
 import { NOTIFICATION_TOPIC } from './parse-webhook.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { forgetBuckets } from './rate-limiter.ts';
@@ -37,23 +36,9 @@ export async function shopifyEvents(
   const mode = modeOf(context);
   switch (delivery.topic) {
     case 'orders/create':
-    case 'orders/updated': {
-      if (mode === 'fulfillment_service') return [];
-      const facts = factsFromWebhook(webhookOrder.fromWebhook(body));
-      return [{ type: 'order.upserted', order: mapOrder(facts, { mode }) }];
-    }
-    case 'orders/cancelled': {
-      const facts = factsFromWebhook(webhookOrder.fromWebhook(body));
-      const cancelled: CanonicalEvent = {
-        type: 'order.cancelled',
-        sourceOrderId: facts.id,
-        sourceUpdatedAt: facts.updatedAt,
-      };
-      // Merchant-managed: the order's last state too, so an order whose create was missed exists.
-      return mode === 'merchant_managed'
-        ? [{ type: 'order.upserted', order: mapOrder(facts, { mode }) }, cancelled]
-        : [cancelled];
-    }
+    case 'orders/updated':
+    case 'orders/cancelled':
+      return webhookOrderEvents(delivery.topic, webhookOrder.fromWebhook(body), mode);
     case NOTIFICATION_TOPIC:
     case 'fulfillment_orders/fulfillment_request_submitted':
     case 'fulfillment_orders/cancellation_request_submitted': {

@@ -9,6 +9,8 @@ import {
   integerId,
   nullableString,
   nullableTimestamp,
+  quantity,
+  stockCount,
   timestamp,
 } from './payload-validation.ts';
 
@@ -115,8 +117,8 @@ const lineItemSchema = {
     name: nullableString,
     title: nullableString,
     sku: nullableString,
-    quantity: { type: 'integer', minimum: 0 },
-    current_quantity: { type: 'integer', minimum: 0 },
+    quantity,
+    current_quantity: quantity,
     price: decimal,
     price_set: moneySet,
     requires_shipping: { type: 'boolean' },
@@ -177,7 +179,7 @@ export const webhookOrder = definePayload<WebhookOrder>('order', {
             items: {
               type: 'object',
               required: ['line_item_id', 'quantity'],
-              properties: { line_item_id: integerId, quantity: { type: 'integer', minimum: 0 } },
+              properties: { line_item_id: integerId, quantity },
             },
           },
         },
@@ -202,7 +204,7 @@ export const webhookInventoryLevel = definePayload<WebhookInventoryLevel>('inven
       type: 'string',
       pattern: '^gid://shopify/InventoryLevel/\\d+\\?inventory_item_id=\\d+$',
     },
-    available: { type: ['integer', 'null'] },
+    available: { anyOf: [stockCount, { type: 'null' }] },
     updated_at: timestamp,
   },
 });

@@ -5,8 +5,9 @@
 import {
   type Address,
   type CanonicalEvent,
-  decimalToMinor,
+  checkedInteger,
   MalformedPayloadError,
+  minorUnits,
   type OrderInput,
   type OrderLineInput,
 } from '../../src/sdk/index.ts';
@@ -46,14 +47,18 @@ export function mapOrder(order: WooOrder): OrderInput {
     sourceOrderId: String(order.id),
     // What the customer sees ("Order #1234"); it differs from the id with sequential-number plugins.
     sourceOrderName: `#${number}`,
-    sourceUpdatedAt: gmtToIso(order.date_modified_gmt),
-    placedAt: gmtToIso(order.date_created_gmt ?? order.date_modified_gmt),
+    sourceUpdatedAt: instant(order.date_modified_gmt, 'order/date_modified_gmt'),
+    placedAt: order.date_created_gmt
+      ? instant(order.date_created_gmt, 'order/date_created_gmt')
+      : instant(order.date_modified_gmt, 'order/date_modified_gmt'),
     currency: order.currency.toUpperCase(),
-    totalMinor: money(order.total, order.currency, 'total'),
+    totalMinor: minorUnits(order.total, order.currency, 'order/total'),
     email: blankToNull(order.billing?.email),
     shippingAddress: mapAddress(order.shipping, order.billing),
     shippingMethod: shippingMethod(order),
-    lines: order.line_items.filter((line) => line.quantity > 0).map((line) => mapLine(line, order.currency)),
+    lines: order.line_items
+      .map((line, index) => mapLine(line, order.currency, `order/line_items/${index}`))
+      .filter((line) => line.quantity > 0),
     tags: [],
     note: blankToNull(order.customer_note),
     test: false,
@@ -99,15 +104,17 @@ function shippingMethod(order: WooOrder): string | null {
   return names.length > 0 ? [...new Set(names)].join(', ') : null;
 }
 
-function mapLine(line: WooLineItem, currency: string): OrderLineInput {
+function mapLine(line: WooLineItem, currency: string, path: string): OrderLineInput {
   const sku = blankToNull(line.sku);
+  // A negative quantity (never seen in an order's own lines) is a line with nothing to send.
+  const quantity = checkedInteger(Math.max(0, line.quantity), 'quantity', `${path}/quantity`);
   return {
     sourceLineId: String(line.id),
     // For a variation WooCommerce reports the variation's own SKU.
     sku: sku?.trim() ?? null,
     name: blankToNull(decodeEntities(line.name ?? '')) ?? sku ?? `Item ${line.id}`,
-    quantity: line.quantity,
-    unitPriceMinor: unitPrice(line, currency),
+    quantity,
+    unitPriceMinor: quantity > 0 ? unitPrice(line, currency, path) : 0,
     // The order does not say whether a product is virtual; the 3PL is told about every line and
     // a service SKU it does not stock parks the order for a person (or the merchant's SKU map
     // marks the product "do not ship").
@@ -123,20 +130,22 @@ function mapLine(line: WooLineItem, currency: string): OrderLineInput {
  * excluding tax). Fixed-point text keeps a float like 0.30000000000000004 or 1e-7 out of the
  * decimal parser.
  */
-function unitPrice(line: WooLineItem, currency: string): number {
+function unitPrice(line: WooLineItem, currency: string, path: string): number {
   if (typeof line.price === 'number' && Number.isFinite(line.price))
-    return money(line.price.toFixed(6), currency, 'price');
-  if (typeof line.price === 'string' && line.price.trim() !== '') return money(line.price, currency, 'price');
+    return minorUnits(line.price.toFixed(6), currency, `${path}/price`);
+  if (typeof line.price === 'string' && line.price.trim() !== '')
+    return minorUnits(line.price, currency, `${path}/price`);
   if (line.subtotal && line.quantity > 0)
-    return Math.round(money(line.subtotal, currency, 'subtotal') / line.quantity);
+    return Math.round(minorUnits(line.subtotal, currency, `${path}/subtotal`) / line.quantity);
   return 0;
 }
 
-function money(value: string, currency: string, field: string): number {
+/** A `_gmt` date as an ISO instant; one that is no date (`2024-13-45T…`) names its field. */
+function instant(value: string, field: string): string {
   try {
-    return decimalToMinor(value, currency);
+    return gmtToIso(value);
   } catch (error) {
-    throw new MalformedPayloadError(`order ${field} ${JSON.stringify(value)} is not an amount`, {
+    throw new MalformedPayloadError(`${field}: ${JSON.stringify(value.slice(0, 40))} is not a date`, {
       cause: error,
     });
   }

@@ -2,7 +2,7 @@
  * What a product (or variation) delivery tells the hub: the store's own stock for its SKU, and
  * where that SKU lives, for publishing stock later. Pure.
  */
-import type { CanonicalEvent } from '../../src/sdk/index.ts';
+import { type CanonicalEvent, checkedInteger, MalformedPayloadError } from '../../src/sdk/index.ts';
 import { productSkuKey, type SkuRef, skuKey } from './connection-state.ts';
 import { gmtToIso, type WooProduct } from './woo-payloads.ts';
 
@@ -13,7 +13,10 @@ import { gmtToIso, type WooProduct } from './woo-payloads.ts';
 export function storeStockLevel(product: WooProduct): { sku: string; available: number } | null {
   const sku = product.sku?.trim();
   if (!sku || product.manage_stock !== true || typeof product.stock_quantity !== 'number') return null;
-  return { sku, available: Math.floor(product.stock_quantity) };
+  return {
+    sku,
+    available: checkedInteger(Math.floor(product.stock_quantity), 'stock', 'product/stock_quantity'),
+  };
 }
 
 /**
@@ -23,9 +26,13 @@ export function storeStockLevel(product: WooProduct): { sku: string; available: 
 export function mapProductEvents(product: WooProduct): CanonicalEvent[] {
   const level = storeStockLevel(product);
   if (!level || !product.date_modified_gmt) return [];
-  return [
-    { type: 'storefront.stock_changed', levels: [level], occurredAt: gmtToIso(product.date_modified_gmt) },
-  ];
+  let occurredAt: string;
+  try {
+    occurredAt = gmtToIso(product.date_modified_gmt);
+  } catch (error) {
+    throw new MalformedPayloadError('product/date_modified_gmt is not a date', { cause: error });
+  }
+  return [{ type: 'storefront.stock_changed', levels: [level], occurredAt }];
 }
 
 export function skuRefOf(product: Pick<WooProduct, 'id' | 'type' | 'parent_id'>): SkuRef {

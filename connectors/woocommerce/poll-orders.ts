@@ -7,7 +7,7 @@
  * `GET orders?modified_after=…&dates_are_gmt=true&orderby=modified&order=asc`, walked in two
  * passes: the default status list, which leaves trashed orders out, and `status=trash`.
  */
-import { type CanonicalEvent, MalformedPayloadError } from '../../src/sdk/index.ts';
+import { type CanonicalEvent, orderEventsOrInvalid } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { readOpenOrders, readTimestamp } from './connection-state.ts';
 import { mapOrderEvents, orderGate } from './map-order.ts';
@@ -73,12 +73,19 @@ export async function pollOrders(
   const open = new Set(readOpenOrders(state));
   const events: CanonicalEvent[] = [];
   for (const order of newest.values()) {
-    try {
-      events.push(...mapOrderEvents(order));
-    } catch (error) {
-      // One order a plugin mangled (an amount that is not one) must not stop reconciliation.
-      if (!(error instanceof MalformedPayloadError)) throw error;
-      log.warn({ orderId: order.id, problem: error.message }, 'skipped an order the connector cannot map');
+    // One order a plugin mangled (an amount that is not one, a quantity beyond any column) must not
+    // stop reconciliation: it becomes an `order.invalid`, which the hub holds and shows with the reason.
+    const mapped = orderEventsOrInvalid(
+      {
+        sourceOrderId: String(order.id),
+        sourceOrderName: `#${order.number ?? order.id}`,
+        sourceUpdatedAt: isoOrNull(order.date_modified_gmt),
+      },
+      () => mapOrderEvents(order),
+    );
+    events.push(...mapped);
+    if (mapped.some((event) => event.type === 'order.invalid')) {
+      log.warn({ orderId: order.id }, 'an order the hub cannot take was read; it is held with the reason');
       continue;
     }
     if (orderGate(order) === 'route') open.add(String(order.id));
@@ -97,6 +104,14 @@ export async function pollOrders(
   }
   statePatch.openOrders = [...open].slice(-MAX_OPEN_ORDERS);
   return { events, nextCursor: nextCursor(start, cursor, passes), statePatch };
+}
+
+function isoOrNull(gmt: string): string | null {
+  try {
+    return gmtToIso(gmt);
+  } catch {
+    return null;
+  }
 }
 
 interface Walk {
@@ -166,12 +181,14 @@ async function walk(
         continue;
       }
       orders.push(item);
-      const modified = gmtToIso(item.date_modified_gmt);
-      if (!newest || modified > newest) newest = modified;
+      // A date that is no date is the mapping's to report (the order is held); it moves no cursor.
+      const modified = isoOrNull(item.date_modified_gmt);
+      if (modified && (!newest || modified > newest)) newest = modified;
     }
     if (raw.length < page.size || number >= totalPages(response)) return { orders, newest, complete: true };
     const last = (raw.at(-1) as { date_modified_gmt?: unknown }).date_modified_gmt;
-    const lastAt = typeof last === 'string' ? Date.parse(gmtToIso(last)) : Number.NaN;
+    const lastIso = typeof last === 'string' ? isoOrNull(last) : null;
+    const lastAt = lastIso ? Date.parse(lastIso) : Number.NaN;
     if (lastAt - 1000 > after.getTime()) {
       after = new Date(lastAt - 1000);
       number = 1;
@@ -221,7 +238,15 @@ async function findDeletedOrders(
       if (response.status !== 200)
         throw unexpectedResponse('GET wc/v3/orders/:id', response, 'orders_unreadable');
       const order = wooOrder.fromResponse(response.body, 'GET wc/v3/orders/:id');
-      results.push({ id, events: mapOrderEvents(order), finished: FINISHED.has(order.status) });
+      const events = orderEventsOrInvalid(
+        {
+          sourceOrderId: id,
+          sourceOrderName: `#${order.number ?? order.id}`,
+          sourceUpdatedAt: isoOrNull(order.date_modified_gmt),
+        },
+        () => mapOrderEvents(order),
+      );
+      results.push({ id, events, finished: FINISHED.has(order.status) });
     }
   }
   return results;

@@ -12,7 +12,10 @@ import {
   type InboundRequest,
   MalformedPayloadError,
   type ParsedDelivery,
+  refuseUnlessCanonical,
 } from '../../src/sdk/index.ts';
+import { mapOrderEvents } from './map-order.ts';
+import { mapProductEvents } from './map-product.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { pingWebhookId } from './webhook-signature.ts';
 import {
@@ -80,6 +83,9 @@ export function parseWooWebhook(request: InboundRequest): ParsedDelivery {
         serialKey: `${delivery.resource}:${delivery.id}`,
       };
     case 'order':
+      // Mapped now as the apply job will: an amount or quantity the hub cannot hold is a refusal a
+      // person must fix (400), not a job that fails after WooCommerce was told all is well.
+      refuseUnlessCanonical(mapOrderEvents(delivery.order));
       // The body is the order's state when the delivery was sent, so created and updated
       // deliveries of the same version are one change: the topic is not part of the key.
       return {
@@ -91,6 +97,7 @@ export function parseWooWebhook(request: InboundRequest): ParsedDelivery {
       const { product } = delivery;
       if (!product.date_modified_gmt)
         throw new MalformedPayloadError('product: date_modified_gmt is missing');
+      refuseUnlessCanonical(mapProductEvents(product));
       // Stock writes can change stock_quantity without moving date_modified (same second, or
       // a direct stock update), so the quantity is part of the version.
       return {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decimalToMinor, minorToDecimal } from './money.ts';
 
@@ -23,5 +24,36 @@ describe('money in minor units', () => {
     expect(() => decimalToMinor('12,50', 'EUR')).toThrow(RangeError);
     expect(() => decimalToMinor('', 'EUR')).toThrow(RangeError);
     expect(() => decimalToMinor('abc', 'EUR')).toThrow(RangeError);
+  });
+});
+
+describe('money in minor units, over arbitrary decimals', () => {
+  /** The same rounding (half away from zero) in exact integer arithmetic. */
+  const reference = (text: string, exponent: number): bigint => {
+    const [, sign, whole, fraction = ''] = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text)!;
+    const padded = fraction.padEnd(exponent + 1, '0');
+    const kept = BigInt(`${whole}${padded.slice(0, exponent)}`);
+    const rounded = Number(padded[exponent]) >= 5 ? kept + 1n : kept;
+    return sign ? -rounded : rounded;
+  };
+
+  it('is exact whenever the result fits in a safe integer, and refuses it otherwise', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 14n })),
+        fc.stringMatching(/^\d{0,6}$/),
+        fc.constantFrom('EUR', 'JPY', 'KWD'),
+        (negative, whole, fraction, currency) => {
+          const text = `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+          const expected = reference(text, { EUR: 2, JPY: 0, KWD: 3 }[currency]!);
+          const safe =
+            expected <= BigInt(Number.MAX_SAFE_INTEGER) && expected >= -BigInt(Number.MAX_SAFE_INTEGER);
+          if (safe) expect(decimalToMinor(text, currency)).toBe(Number(expected));
+          else expect(() => decimalToMinor(text, currency)).toThrow(RangeError);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -53,7 +53,8 @@ export function decimalToMinor(value: string | number, currency: string): number
   const roundUp = Number(fraction[exponent] ?? '0') >= 5;
   let minor = Number(whole) * 10 ** exponent + Number(kept || '0') + (roundUp ? 1 : 0);
   if (!Number.isSafeInteger(minor)) throw new RangeError(`amount out of range: ${text}`);
-  if (match[1]) minor = -minor;
+  // "-0.00" is zero, not the float -0 (which Object.is and some serializers tell apart).
+  if (match[1] && minor !== 0) minor = -minor;
   return minor;
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Database, DeliveryStatus } from '../db/types.ts';
 import type { InboundRequest, VerifyFailure } from '../sdk/contracts.ts';
 import { MalformedPayloadError } from '../sdk/errors.ts';
+import { isStorableText } from '../sdk/payload.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import { enqueue } from './jobs.ts';
 
@@ -110,7 +111,7 @@ export async function ingestWebhook(
 
   let parsed: ReturnType<typeof connector.parseWebhook>;
   try {
-    parsed = connector.parseWebhook(request, context);
+    parsed = storableKeys(connector.parseWebhook(request, context));
   } catch (error) {
     if (!(error instanceof MalformedPayloadError)) throw error;
     return recordRejection(deps, {
@@ -296,6 +297,26 @@ async function insertDelivery(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * The keys a connector reads from the delivery are stored and indexed as they are: one the
+ * database would refuse (a NUL, a broken surrogate, longer than an index row holds) is the
+ * sender's, and refused as such rather than failing the insert with a 500.
+ */
+function storableKeys<T extends { topic: string; dedupeKey: string; serialKey: string | null }>(
+  parsed: T,
+): T {
+  for (const [name, value] of [
+    ['topic', parsed.topic],
+    ['dedupe key', parsed.dedupeKey],
+    ['serial key', parsed.serialKey],
+  ] as const) {
+    if (value !== null && !isStorableText(value, 500)) {
+      throw new MalformedPayloadError(`the delivery's ${name} is over 500 characters or not storable text`);
+    }
+  }
+  return parsed;
 }
 
 export function isUuid(value: string): boolean {

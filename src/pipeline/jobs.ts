@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { fromKysely, type Job, type PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { isDatabaseUnavailable } from '../db/database-errors.ts';
+import { databaseFailureOf, isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Database } from '../db/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
@@ -153,7 +153,8 @@ export async function runJob<Q extends QueueName>(
           cause: thrown,
         })
       : thrown;
-    const retryable = isRetryable(error);
+    // A value the database refuses is refused again on every attempt: recorded now, not retried.
+    const retryable = isRetryable(error) && !databaseFailureOf(error)?.deterministic;
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : null;
     const deferral =
       retryable && retryAfterMs !== null ? await deferrals.ledger.record(queue, subject, error) : null;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalEvent } from '../sdk/contracts.ts';
+import { isStorableText } from '../sdk/payload.ts';
 import type { Hub } from './hub.ts';
 import { enqueue, type JobHandler } from './jobs.ts';
 
@@ -42,7 +44,8 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
       await hub.db.transaction().execute(async (trx) => {
         for (const event of result.events) {
           const body = Buffer.from(JSON.stringify([event]));
-          const key = pollDedupeKey(event);
+          const key = storableKey(pollDedupeKey(event));
+          const serialKey = serialKeyOf(event);
           const inserted = await trx
             .insertInto('deliveries')
             .values({
@@ -52,7 +55,7 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
               source: 'poll',
               topic: event.type,
               dedupe_key: key,
-              serial_key: serialKeyOf(event),
+              serial_key: serialKey,
               headers: JSON.stringify({}),
               body,
               body_size: body.length,
@@ -75,7 +78,7 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
             'apply-delivery',
             { deliveryId: inserted.id },
             {
-              serialKey: `${source.row.id}:${serialKeyOf(event) ?? inserted.id}`,
+              serialKey: `${source.row.id}:${serialKey ?? inserted.id}`,
               trx,
             },
           );
@@ -103,6 +106,9 @@ function pollDedupeKey(event: CanonicalEvent): string {
       return `poll:order:${event.order.sourceOrderId}:${event.order.sourceUpdatedAt}`;
     case 'order.cancelled':
       return `poll:cancel:${event.sourceOrderId}:${event.sourceUpdatedAt}`;
+    case 'order.invalid':
+      // Without a readable version, the same problem read again is the same news.
+      return `poll:invalid:${event.sourceOrderId}:${event.sourceUpdatedAt ?? event.problem}`;
     case 'shipment.updated':
       return `poll:shipment:${event.externalId}:${event.status}:${event.tracking?.number ?? ''}`;
     case 'stock.changed':
@@ -117,11 +123,25 @@ function pollDedupeKey(event: CanonicalEvent): string {
   }
 }
 
+/**
+ * Keys are made from what the platform sent, before the hub has checked it: one the database could
+ * not index (too long, or with a NUL) would fail the whole poll, so it is kept as a digest instead.
+ */
+function storableKey(key: string): string {
+  return isStorableText(key, 200) ? key : `poll:sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
 function serialKeyOf(event: CanonicalEvent): string | null {
+  const key = serialKeyMaterial(event);
+  return key === null ? null : storableKey(key);
+}
+
+function serialKeyMaterial(event: CanonicalEvent): string | null {
   switch (event.type) {
     case 'order.upserted':
       return `order:${event.order.sourceOrderId}`;
     case 'order.cancelled':
+    case 'order.invalid':
       return `order:${event.sourceOrderId}`;
     case 'shipment.updated':
       return `shipment:${event.reference}`;

@@ -1,16 +1,27 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { CanonicalEvent } from './contracts.ts';
+import { isInstant, isStorableText, LIMITS } from './payload.ts';
 
 /**
  * The canonical events as JSON Schema: what every connector's mapping must produce. The hub checks
  * each event against it before applying, so a connector's mapping bug parks a delivery with a clear
- * message instead of writing a half-right order.
+ * message instead of writing a half-right order. Its ranges are the database's (LIMITS): whatever
+ * passes here, the database stores.
  */
 const nullableString = { type: ['string', 'null'] } as const;
-const isoDate = { type: 'string', format: 'date-time' } as const;
+const isoDate = { type: 'string', format: 'instant' } as const;
+/**
+ * Values that end up in a btree index (unique keys, the email lookup): PostgreSQL refuses an index
+ * row over 2,704 bytes, so these are bounded well below it even at 4 bytes a character.
+ */
+const KEY_LENGTH = 255;
+const key = { type: 'string', minLength: 1, maxLength: KEY_LENGTH } as const;
+const nullableEmail = { type: ['string', 'null'], maxLength: 320 } as const;
+const integerIn = (limit: keyof typeof LIMITS) =>
+  ({ type: 'integer', minimum: LIMITS[limit].min, maximum: LIMITS[limit].max }) as const;
 /** A storefront's product or variant id, as the exact text it sends (never a lossy number). */
-const storefrontId = { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1, maxLength: 255 }] } as const;
+const storefrontId = { anyOf: [{ type: 'null' }, key] } as const;
 
 const address = {
   type: 'object',
@@ -48,13 +59,13 @@ const orderInput = {
     'cancelled',
   ],
   properties: {
-    sourceOrderId: { type: 'string', minLength: 1 },
+    sourceOrderId: key,
     sourceOrderName: { type: 'string' },
     sourceUpdatedAt: isoDate,
     placedAt: isoDate,
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    totalMinor: { type: 'integer' },
-    email: nullableString,
+    totalMinor: integerIn('minor'),
+    email: nullableEmail,
     shippingAddress: { anyOf: [{ type: 'null' }, address] },
     shippingMethod: nullableString,
     lines: {
@@ -63,11 +74,11 @@ const orderInput = {
         type: 'object',
         required: ['sourceLineId', 'sku', 'name', 'quantity', 'unitPriceMinor', 'requiresShipping'],
         properties: {
-          sourceLineId: { type: 'string', minLength: 1 },
-          sku: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+          sourceLineId: key,
+          sku: { anyOf: [{ type: 'null' }, key] },
           name: { type: 'string' },
-          quantity: { type: 'integer', minimum: 0 },
-          unitPriceMinor: { type: 'integer' },
+          quantity: integerIn('quantity'),
+          unitPriceMinor: integerIn('minor'),
           requiresShipping: { type: 'boolean' },
           sourceProductId: storefrontId,
           sourceVariantId: storefrontId,
@@ -103,13 +114,19 @@ export const canonicalEventSchema = {
   oneOf: [
     variant('order.upserted', ['order'], { order: orderInput }),
     variant('order.cancelled', ['sourceOrderId', 'sourceUpdatedAt'], {
-      sourceOrderId: { type: 'string', minLength: 1 },
+      sourceOrderId: key,
       sourceUpdatedAt: isoDate,
       requested: { type: 'boolean' },
     }),
+    variant('order.invalid', ['sourceOrderId', 'sourceOrderName', 'sourceUpdatedAt', 'problem'], {
+      sourceOrderId: key,
+      sourceOrderName: nullableString,
+      sourceUpdatedAt: { anyOf: [isoDate, { type: 'null' }] },
+      problem: { type: 'string', minLength: 1, maxLength: 2000 },
+    }),
     variant('shipment.updated', ['reference', 'externalId', 'status', 'tracking', 'reason', 'occurredAt'], {
-      reference: { type: 'string' },
-      externalId: { type: 'string', minLength: 1 },
+      reference: { type: 'string', maxLength: KEY_LENGTH },
+      externalId: key,
       status: { enum: ['accepted', 'shipped', 'delivered', 'exception', 'cancelled'] },
       tracking: {
         anyOf: [
@@ -135,9 +152,9 @@ export const canonicalEventSchema = {
           type: 'object',
           required: ['sku', 'location', 'available'],
           properties: {
-            sku: { type: 'string', minLength: 1 },
-            location: { type: 'string' },
-            available: { type: 'integer' },
+            sku: key,
+            location: { type: 'string', maxLength: KEY_LENGTH },
+            available: integerIn('stock'),
           },
         },
       },
@@ -149,7 +166,7 @@ export const canonicalEventSchema = {
         items: {
           type: 'object',
           required: ['sku', 'available'],
-          properties: { sku: { type: 'string', minLength: 1 }, available: { type: 'integer' } },
+          properties: { sku: key, available: integerIn('stock') },
         },
       },
       occurredAt: isoDate,
@@ -163,15 +180,65 @@ export const canonicalEventSchema = {
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats.default(ajv);
-const validate = ajv.compile(canonicalEventSchema);
+ajv.addFormat('instant', { type: 'string', validate: isInstant });
+// One validator per event type: checked against its own variant, an event's problem reads as the
+// one field that is wrong, not as every variant of the union it failed to be.
+const validators = new Map(
+  canonicalEventSchema.oneOf.map((schema) => [schema.properties.type.const, ajv.compile(schema)] as const),
+);
 
 /** Null when the event is well-formed; otherwise what is wrong with it, for a person to read. */
 export function canonicalEventProblem(event: unknown): string | null {
-  if (validate(event)) return null;
-  const type = (event as { type?: unknown })?.type;
-  return `${String(type ?? 'event')}: ${ajv.errorsText(validate.errors, { dataVar: 'event' })}`;
+  const type = (event as { type?: unknown } | null)?.type;
+  const validate = typeof type === 'string' ? validators.get(type) : undefined;
+  if (!validate) return `not a canonical event type: ${JSON.stringify(type ?? null)}`;
+  if (!validate(event)) {
+    return `${type}: ${ajv.errorsText(validate.errors, { dataVar: 'event' })}`;
+  }
+  const repeated =
+    type === 'order.upserted'
+      ? repeatedLineId(event as { order: { lines: { sourceLineId: string }[] } })
+      : null;
+  if (repeated !== null)
+    return `${type}: event/order/lines has the line id ${JSON.stringify(repeated)} twice`;
+  const unstorable = unstorableText(event, 'event');
+  return unstorable ? `${String(type)}: ${unstorable}` : null;
 }
 
 export function isCanonicalEvent(event: unknown): event is CanonicalEvent {
-  return validate(event);
+  return canonicalEventProblem(event) === null;
+}
+
+/** Lines are stored one row per line id: a repeated id is refused by a unique key, and retried. */
+function repeatedLineId(event: { order: { lines: { sourceLineId: string }[] } }): string | null {
+  const seen = new Set<string>();
+  for (const { sourceLineId } of event.order.lines) {
+    if (seen.has(sourceLineId)) return sourceLineId.slice(0, 40);
+    seen.add(sourceLineId);
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL stores no NUL character (in text or jsonb), and jsonb refuses a lone UTF-16
+ * surrogate: any string anywhere in an event, the opaque `sourceData` included, must be free of both.
+ */
+function unstorableText(value: unknown, path: string): string | null {
+  if (typeof value === 'string') {
+    return isStorableText(value) ? null : `${path} holds a NUL character or a broken surrogate pair`;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableText(item, `${path}/${index}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) {
+      const found = unstorableText(name, `${path}/${name}`) ?? unstorableText(item, `${path}/${name}`);
+      if (found) return found;
+    }
+  }
+  return null;
 }

@@ -103,6 +103,20 @@ export type CanonicalEvent =
        */
       requested?: boolean;
     }
+  /**
+   * The storefront holds this version of an order but it cannot be taken (a quantity or amount
+   * beyond what the hub can hold), and the platform cannot be refused (it was read by a poll or
+   * re-read in toEvents): the hub holds the order with the problem, for a person to correct it at
+   * the storefront; its next valid version releases it.
+   */
+  | {
+      type: 'order.invalid';
+      sourceOrderId: string;
+      sourceOrderName: string | null;
+      /** Null when the version itself is what could not be read. */
+      sourceUpdatedAt: string | null;
+      problem: string;
+    }
   | {
       type: 'shipment.updated';
       /**

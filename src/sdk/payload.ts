@@ -6,6 +6,7 @@
  */
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { decimalToMinor } from '../domain/money.ts';
 import type { JsonSchema } from './contracts.ts';
 import { MalformedPayloadError, RetryableError } from './errors.ts';
 
@@ -68,7 +69,103 @@ export function readJsonBody(rawBody: Buffer): unknown {
   }
 }
 
+/**
+ * What the hub can store, column by column (migrations/0001_initial.ts): a number outside these
+ * is refused where it is read, never left for the database to refuse in a job that then retries.
+ */
+export const LIMITS = {
+  /** `order_lines.quantity`, `shipment_lines.quantity`: integer, never negative. */
+  quantity: { min: 0, max: 2_147_483_647 },
+  /** `stock_levels.available`, `stock_publications.available`: integer; oversold stock is negative. */
+  stock: { min: -2_147_483_648, max: 2_147_483_647 },
+  /**
+   * `total_minor`, `unit_price_minor`: bigint, but amounts are JavaScript numbers in the hub, exact
+   * only up to 2^53 - 1 (90 trillion dollars in cents: no real order is near it).
+   */
+  minor: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
+
+export type Limit = keyof typeof LIMITS;
+
+/** Throws MalformedPayloadError naming the field unless the value is an integer within the limit. */
+export function checkedInteger(value: unknown, limit: Limit, field: string): number {
+  const { min, max } = LIMITS[limit];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new MalformedPayloadError(`${field}: ${describeValue(value)} is not an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+/**
+ * A decimal amount (`"19.99"`, or a number where a platform sends one) in integer minor units of
+ * the currency, or MalformedPayloadError naming the field: not an amount, or beyond what the hub
+ * can hold exactly.
+ */
+export function minorUnits(amount: unknown, currency: string, field: string): number {
+  const { max } = LIMITS.minor;
+  let minor: number;
+  try {
+    if (typeof amount !== 'string' && typeof amount !== 'number') throw new RangeError('not an amount');
+    minor = decimalToMinor(amount, currency);
+  } catch (error) {
+    const decimal = /^\s*-?\d+(\.\d*)?\s*$/.test(String(amount));
+    throw new MalformedPayloadError(
+      decimal
+        ? `${field}: ${describeValue(amount)} is out of range (at most ±${max} minor units of ${currency})`
+        : `${field}: ${describeValue(amount)} is not an amount`,
+      { cause: error },
+    );
+  }
+  return checkedInteger(minor, 'minor', `${field} in minor units of ${currency}`);
+}
+
+/**
+ * Whether PostgreSQL can store the string as it is: text and jsonb hold no NUL character, and jsonb
+ * refuses a lone UTF-16 surrogate. With a maximum length, for values in a btree index (which
+ * refuses rows over 2,704 bytes).
+ */
+export function isStorableText(value: string, maxLength = Number.POSITIVE_INFINITY): boolean {
+  return value.length <= maxLength && !value.includes('\u0000') && value.isWellFormed();
+}
+
+/** A value as a reason can quote it: short, and never a whole object. */
+function describeValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+const validateDateTime = ajv.compile<string>({ type: 'string', format: 'date-time' });
+
+/**
+ * An instant both JavaScript and PostgreSQL read, and read the same: RFC 3339 (the `date-time`
+ * format, day of month included), a year from 1900 to 9999 (nothing was ordered before, and
+ * PostgreSQL would turn an early year with an offset into a date BC), seconds below 60 (`Date`
+ * refuses the leap second PostgreSQL rolls over) and a zone offset within PostgreSQL's ±15:59.
+ */
+export function isInstant(value: string): boolean {
+  const match = /^(\d{4})-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):?\d{2})$/.exec(
+    value,
+  );
+  return (
+    match !== null &&
+    validateDateTime(value) &&
+    Number(match[1]) >= 1900 &&
+    Number(match[2]) < 60 &&
+    Number(match[3] ?? 0) <= 15 &&
+    Number.isFinite(Date.parse(value))
+  );
+}
+ajv.addFormat('instant', { type: 'string', validate: isInstant });
+
 // Building blocks for payload schemas.
 export const nullableString = { type: ['string', 'null'] } as const;
 export const nonEmptyString = { type: 'string', minLength: 1 } as const;
-export const timestamp = { type: 'string', format: 'date-time' } as const;
+export const timestamp = { type: 'string', format: 'instant' } as const;
+/** A count of units on an order line. */
+export const quantity = {
+  type: 'integer',
+  minimum: LIMITS.quantity.min,
+  maximum: LIMITS.quantity.max,
+} as const;
+/** A stock level: what is available to sell, negative when oversold. */
+export const stockCount = { type: 'integer', minimum: LIMITS.stock.min, maximum: LIMITS.stock.max } as const;

@@ -1,3 +1,4 @@
+import { failureMessage } from '../../db/database-errors.ts';
 import { canonicalEventProblem } from '../../sdk/canonical-schema.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { ConnectorError, MalformedPayloadError } from '../../sdk/errors.ts';
@@ -5,6 +6,7 @@ import type { Hub } from '../hub.ts';
 import { SUB_PATH_HEADER } from '../ingest.ts';
 import type { JobHandler } from '../jobs.ts';
 import { applyEvents } from './apply-events.ts';
+import { holdInvalidOrder } from './hold-invalid-order.ts';
 
 const APPLIED = new Set(['processed', 'duplicate', 'rejected', 'ignored']);
 
@@ -47,26 +49,39 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
           throw error;
         }
       }
-      const problems = events.map(canonicalEventProblem).filter((p): p is string => p !== null);
-      if (problems.length > 0) {
-        // A mapping bug in the connector: nothing is applied, and the delivery waits for a fix and a replay.
-        await finish(
-          hub,
-          deliveryId,
-          'dead',
-          `invalid canonical event from ${source.row.connector}: ${problems.join('; ')}`,
-        );
-        return;
+      const via = `delivery:${deliveryId}`;
+      const problems: string[] = [];
+      const valid: CanonicalEvent[] = [];
+      for (const event of events) {
+        const problem = canonicalEventProblem(event);
+        if (problem === null) {
+          valid.push(event);
+          // The connector found the order unusable itself: applied as a hold, and shown here too.
+          if (event.type === 'order.invalid') problems.push(`order ${event.sourceOrderId}: ${event.problem}`);
+          continue;
+        }
+        // A mapping bug in the connector (or a value it let through): not applied. An order it was
+        // about is held with the problem, like an order the connector itself found unusable.
+        problems.push(`invalid canonical event from ${source.row.connector}: ${problem}`);
+        if (event.type === 'order.upserted' && source.row.role === 'storefront') {
+          const order = event.order as unknown as Record<string, unknown> | null;
+          await holdInvalidOrder(
+            hub,
+            { merchantId: source.row.merchant_id, storefrontConnectionId: source.row.id, via },
+            { sourceOrderId: order?.sourceOrderId, sourceUpdatedAt: order?.sourceUpdatedAt, problem },
+          );
+        }
       }
-      const summary = await applyEvents(hub, source, events, `delivery:${deliveryId}`);
+      const summary = await applyEvents(hub, source, valid, via);
       log.debug({ deliveryId, summary }, 'delivery applied');
-      await finish(hub, deliveryId, 'processed', null);
+      // What could not be applied waits for a person (and a replay, or the storefront's next version).
+      if (problems.length > 0) await finish(hub, deliveryId, 'dead', problems.join('; ').slice(0, 2000));
+      else await finish(hub, deliveryId, 'processed', null);
     },
     async onFailure({ deliveryId }, error, { willRetry }) {
+      // A database error is recorded by its class only: its text quotes the values it refused.
       const message =
-        error instanceof ConnectorError
-          ? `${error.code}: ${error.message}`
-          : String((error as Error)?.message ?? error);
+        error instanceof ConnectorError ? `${error.code}: ${error.message}` : failureMessage(error);
       await hub.db
         .updateTable('deliveries')
         .set((eb) => ({

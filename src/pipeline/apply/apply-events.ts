@@ -7,6 +7,7 @@ import { advanceOrder } from '../route/advance-order.ts';
 import { redactAccount, redactCustomer, reportCustomerData } from './apply-privacy.ts';
 import { applyShipmentEvent } from './apply-shipment-event.ts';
 import { storeStockLevels } from './apply-stock.ts';
+import { holdInvalidOrder } from './hold-invalid-order.ts';
 import { flagOrderCancelled, upsertOrder } from './upsert-order.ts';
 
 export interface ApplySummary {
@@ -69,6 +70,12 @@ export async function applyEvents(
           outcome: orderId ? 'cancel_requested' : 'unknown_order',
         });
         if (orderId) await advanceOrder(hub, orderId);
+        break;
+      }
+      case 'order.invalid': {
+        requireRole(source, 'storefront', event.type);
+        const held = await holdInvalidOrder(hub, scope, event);
+        summary.orders.push({ orderId: held.orderId ?? '', outcome: `invalid_${held.outcome}` });
         break;
       }
       case 'shipment.updated': {

@@ -1,3 +1,4 @@
+import { failureMessage } from '../../db/database-errors.ts';
 import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import { ConnectorError } from '../../sdk/errors.ts';
 import { clearDeferral } from '../deferrals.ts';
@@ -107,7 +108,7 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
       const detail = {
         shipmentId,
         code: error instanceof ConnectorError ? error.code : 'unexpected',
-        message: (error as Error)?.message ?? String(error),
+        message: failureMessage(error),
         ...(deferral ? { deferrals: deferral.deferrals } : {}),
       };
       const event = { merchantId: shipment.merchant_id, orderId: shipment.order_id };
