@@ -8,7 +8,9 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { type HubDatabase, openDatabase } from '../src/db/database.ts';
 import { databaseFailureOf } from '../src/db/database-errors.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -16,6 +18,7 @@ import type { OrderInput } from '../src/domain/order.ts';
 import { createLogger } from '../src/logger.ts';
 import { storeStockLevels } from '../src/pipeline/apply/apply-stock.ts';
 import { upsertOrder } from '../src/pipeline/apply/upsert-order.ts';
+import { createQueues } from '../src/pipeline/jobs.ts';
 import { canonicalEventProblem } from '../src/sdk/canonical-schema.ts';
 import { instantText } from '../src/sdk/fuzz-kit.ts';
 import { LIMITS } from '../src/sdk/payload.ts';
@@ -81,6 +84,8 @@ const order: fc.Arbitrary<OrderInput> = fc.record({
 describe('the database and the canonical check agree', () => {
   let database: TestDatabase;
   let hubDatabase: HubDatabase;
+  // The real job queue on the same database: storing stock may queue work (a re-route of held orders).
+  let boss: PgBoss;
   const scope = { merchantId: '', storefrontConnectionId: '', via: 'test' };
   let fulfillmentConnectionId = '';
   let stockMerchantId = '';
@@ -92,6 +97,13 @@ describe('the database and the canonical check agree', () => {
       dataDir: database.dataDir,
     });
     await migrateToLatest(hubDatabase.db);
+    boss = new PgBoss({
+      ...hubDatabase.boss,
+      backend: hubDatabase.engine === 'pglite' ? 'pglite' : 'postgres',
+      schema: 'pgboss',
+    });
+    await boss.start();
+    await createQueues(boss, loadConfig({}).jobs);
     const newMerchant = (name: string) =>
       hubDatabase.db
         .insertInto('merchants')
@@ -119,6 +131,7 @@ describe('the database and the canonical check agree', () => {
     fulfillmentConnectionId = (await connection('fulfillment')).id;
   });
   afterAll(async () => {
+    await boss?.stop({ graceful: false, close: true });
     await hubDatabase?.close();
     await database?.drop();
   });
@@ -173,7 +186,7 @@ describe('the database and the canonical check agree', () => {
         const occurredAt = new Date().toISOString();
         expect(canonicalEventProblem({ type: 'stock.changed', levels, occurredAt })).toBeNull();
         await storeStockLevels(
-          { db: hubDatabase.db, boss: undefined as never },
+          { db: hubDatabase.db, boss },
           { id: fulfillmentConnectionId, merchant_id: stockMerchantId },
           levels,
           occurredAt,
