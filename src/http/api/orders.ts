@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ORDER_STATES } from '../../domain/order-state.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
+import { failedDeliveriesOf, hasFailedDelivery } from '../../pipeline/order-deliveries.ts';
+import { decideRetry } from '../../pipeline/route/retry-order.ts';
 import { errorSchema } from '../errors.ts';
 import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
@@ -48,6 +50,36 @@ const shipmentSchema = {
   },
 } as const;
 
+const failedDeliverySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    connectionId: nullableString,
+    connector: { type: 'string' },
+    source: { type: 'string' },
+    topic: nullableString,
+    status: { type: 'string', enum: ['failed', 'dead'] },
+    attempts: { type: 'integer' },
+    lastError: nullableString,
+    receivedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const retryAnswer = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    outcome: { type: 'string', enum: ['queued', 'already_queued'] },
+    action: {
+      type: ['string', 'null'],
+      enum: ['route_again', 'route', 'submit', 'cancel', 'answer_cancellation', null],
+    },
+    status: { type: 'string', description: 'The order’s status when asked' },
+    message: { type: 'string' },
+  },
+  required: ['orderId', 'outcome', 'status', 'message'],
+} as const;
+
 const orderDetail = {
   type: 'object',
   properties: {
@@ -74,6 +106,12 @@ const orderDetail = {
       },
     },
     shipments: { type: 'array', items: shipmentSchema },
+    failedDeliveries: {
+      type: 'array',
+      description:
+        'Deliveries about this order (from its storefront) or its shipments (from its 3PLs) that failed or dead-lettered: replay them with POST /api/deliveries/:id/replay',
+      items: failedDeliverySchema,
+    },
     timeline: {
       type: 'array',
       items: {
@@ -123,7 +161,15 @@ function summary(row: {
 }
 
 export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  app.get<{ Querystring: { status?: string; merchantId?: string; limit: number; cursor?: string } }>(
+  app.get<{
+    Querystring: {
+      status?: string;
+      merchantId?: string;
+      deliveryFailed?: boolean;
+      limit: number;
+      cursor?: string;
+    };
+  }>(
     '/api/orders',
     {
       schema: {
@@ -135,6 +181,10 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           properties: {
             status: { type: 'string', enum: [...ORDER_STATES] },
             merchantId: { type: 'string', format: 'uuid' },
+            deliveryFailed: {
+              type: 'boolean',
+              description: 'Only orders with a failed or dead delivery (true), or without one (false)',
+            },
             ...pageQuerySchema,
           },
         },
@@ -148,7 +198,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       },
     },
     async (request) => {
-      const { status, merchantId, limit, cursor } = request.query;
+      const { status, merchantId, deliveryFailed, limit, cursor } = request.query;
       const after = decodeCursor(cursor);
       let query = hub.db
         .selectFrom('orders')
@@ -158,6 +208,8 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .limit(limit + 1);
       if (status) query = query.where('status', '=', status);
       if (merchantId) query = query.where('merchant_id', '=', merchantId);
+      if (deliveryFailed !== undefined)
+        query = query.where((eb) => (deliveryFailed ? hasFailedDelivery(eb) : eb.not(hasFailedDelivery(eb))));
       if (after) query = query.where(olderThan('orders', 'created_at', after));
       const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
@@ -184,7 +236,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
-      const [lines, shipments, shipmentLines, events] = await Promise.all([
+      const [lines, shipments, shipmentLines, events, failedDeliveries] = await Promise.all([
         hub.db
           .selectFrom('order_lines')
           .selectAll()
@@ -209,6 +261,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           .where('order_id', '=', order.id)
           .orderBy('id')
           .execute(),
+        failedDeliveriesOf(hub.db, order),
       ]);
       return {
         ...summary(order),
@@ -243,6 +296,17 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
             .filter((l) => l.shipment_id === s.id)
             .map((l) => ({ sku: l.sku, quantity: l.quantity })),
         })),
+        failedDeliveries: failedDeliveries.map((d) => ({
+          id: d.id,
+          connectionId: d.connection_id,
+          connector: d.connector,
+          source: d.source,
+          topic: d.topic,
+          status: d.status,
+          attempts: d.attempts,
+          lastError: d.last_error,
+          receivedAt: d.received_at.toISOString(),
+        })),
         timeline: events.map((e) => ({ type: e.type, at: e.created_at.toISOString(), detail: e.detail })),
       };
     },
@@ -253,20 +317,61 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
     {
       schema: {
         summary: 'Route a held order again (after its cause was fixed)',
+        description:
+          '202 `queued` with the `action` taken: `route_again` (a held order with nothing at a 3PL is routed from the start), `route` (a received order), `submit` (shipments not yet at a 3PL are sent again), `cancel` (a cancellation not yet carried out), `answer_cancellation`. 200 `already_queued`: a retry is waiting or running. 409 `nothing_to_retry` or `not_ready`, with the reason: nothing is queued.',
         tags: ['orders'],
         params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-        response: { 202: { type: 'object', properties: { orderId: { type: 'string' } } }, 404: errorSchema },
+        response: {
+          200: retryAnswer,
+          202: retryAnswer,
+          404: errorSchema,
+          409: {
+            type: 'object',
+            properties: { ...errorSchema.properties, status: { type: 'string' } },
+            required: ['error', 'message', 'status'],
+          },
+        },
       },
     },
     async (request, reply) => {
       const order = await hub.db
         .selectFrom('orders')
-        .select('id')
+        .select(['id', 'status', 'cancelled', 'ready_to_fulfill', 'cancellation_requested'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
+      const shipments = await hub.db
+        .selectFrom('shipments')
+        .select('status')
+        .where('order_id', '=', order.id)
+        .execute();
+      const decision = decideRetry(
+        order,
+        shipments.map((s) => s.status),
+      );
+      if (decision.kind === 'refused') {
+        return reply
+          .status(409)
+          .send({ error: decision.reason, message: decision.message, status: order.status });
+      }
+      const waiting = await hub.boss.findJobs('advance-order', { key: order.id, queued: true });
+      if (waiting.some((job) => job.state === 'created')) {
+        return reply.status(200).send({
+          orderId: order.id,
+          outcome: 'already_queued',
+          action: decision.action,
+          status: order.status,
+          message: 'a retry of this order is already waiting to run',
+        });
+      }
       await enqueue(hub.boss, 'advance-order', { orderId: order.id }, { serialKey: order.id });
-      return reply.status(202).send({ orderId: order.id });
+      return reply.status(202).send({
+        orderId: order.id,
+        outcome: 'queued',
+        action: decision.action,
+        status: order.status,
+        message: decision.message,
+      });
     },
   );
 }
