@@ -324,6 +324,54 @@ describe('a delivery that failed, on its order', () => {
   });
 });
 
+describe('a 3PL’s delivery that failed, on the order of its shipment', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(async () => hub?.stop());
+
+  it('is found by the shipment it names (our reference)', async () => {
+    const placed = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
+    const order = await waitForOrderStatus(hub, placed.id, 'shipped');
+    const shipmentId = order.shipments[0].id;
+    // A shipment event the apply job gave up on (its body as the 3PL would send it).
+    const [event] = hub.threePl.events().filter((e) => e.topic === 'shipment.shipped');
+    const body = Buffer.from(event!.body);
+    await hub.running.hub.db
+      .insertInto('deliveries')
+      .values({
+        merchant_id: hub.merchantId,
+        connection_id: hub.threePlConnectionId,
+        connector: 'sandbox-3pl',
+        topic: 'shipment.shipped',
+        dedupe_key: 'a-dead-one',
+        serial_key: `shipment:${shipmentId}`,
+        headers: JSON.stringify({}),
+        body,
+        body_size: body.length,
+        status: 'dead',
+        http_status: 200,
+        attempts: 5,
+        last_error: 'network_error: the hub could not reach the 3PL',
+      })
+      .execute();
+    const shown = await findOrder(hub, placed.id);
+    expect(shown.failedDeliveries).toMatchObject([
+      {
+        connectionId: hub.threePlConnectionId,
+        topic: 'shipment.shipped',
+        status: 'dead',
+        lastError: 'network_error: the hub could not reach the 3PL',
+      },
+    ]);
+    const failing = await hub.api<{ items: any[] }>('GET', '/api/orders?deliveryFailed=true');
+    expect(failing.body.items.map((o) => o.id)).toEqual([order.id]);
+    const health = await hub.api('GET', `/api/connections/${hub.threePlConnectionId}`);
+    expect(health.body.health.failedDeliveries).toBe(1);
+  });
+});
+
 describe('a replay of a delivery still waiting', () => {
   let hub: TestHub;
   beforeAll(async () => {
