@@ -119,13 +119,21 @@ const written = () => {
   return ORDERS - waiting.size;
 };
 const atCheckpoint = new Map<number, number>();
+const backlogAt = new Map<number, Record<string, number>>();
 const reached = new Map<number, number>();
 const fractions = [0.5, 0.9, 1];
 for (;;) {
   const elapsed = (Date.now() - burstEnd) / 1000;
   const count = written();
-  for (const checkpoint of CHECKPOINTS_S)
-    if (!atCheckpoint.has(checkpoint) && elapsed >= checkpoint) atCheckpoint.set(checkpoint, count);
+  for (const checkpoint of CHECKPOINTS_S) {
+    if (atCheckpoint.has(checkpoint) || elapsed < checkpoint) continue;
+    atCheckpoint.set(checkpoint, count);
+    // Where the work waits: the jobs of each queue ready to run and not started.
+    const backlog: Record<string, number> = {};
+    for (const queue of ['apply-delivery', 'write-tracking', 'publish-stock'])
+      backlog[queue] = await pendingJobs(queue).catch(() => Number.NaN);
+    backlogAt.set(checkpoint, backlog);
+  }
   for (const fraction of fractions)
     if (!reached.has(fraction) && count >= Math.ceil(ORDERS * fraction)) reached.set(fraction, elapsed);
   if (count >= ORDERS || elapsed >= TIMEOUT_S) break;
@@ -140,6 +148,9 @@ console.table(
   CHECKPOINTS_S.filter((checkpoint) => atCheckpoint.has(checkpoint)).map((checkpoint) => ({
     'seconds after the burst': checkpoint,
     'trackings written back': atCheckpoint.get(checkpoint),
+    'waiting: apply-delivery': backlogAt.get(checkpoint)?.['apply-delivery'],
+    'write-tracking': backlogAt.get(checkpoint)?.['write-tracking'],
+    'publish-stock': backlogAt.get(checkpoint)?.['publish-stock'],
   })),
 );
 for (const fraction of fractions) {

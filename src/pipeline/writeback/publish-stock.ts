@@ -135,7 +135,7 @@ export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
       );
       const retryable = failed.filter((f) => f.retryable);
       if (retryable.length > 0) {
-        // Only these differ from what was published now, so the retry sends only them.
+        // What was set is recorded, so the retry sends only the SKUs that were refused.
         throw new RetryableError(
           'stock_items_failed',
           `${retryable.length} stock updates failed and are tried again`,
