@@ -8,6 +8,7 @@ import {
   NeedsHumanError,
   orderEventsOrInvalid,
   refuseUnlessCanonical,
+  type StockItemFailure,
   type StorefrontConnector,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
@@ -25,6 +26,7 @@ import {
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   fulfillmentResponse,
+  inventorySetResponse,
   orderListResponse,
   type StorefrontOrderPayload,
   storefrontOrder,
@@ -124,8 +126,10 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
     throw unexpectedResponse('POST /api/orders/:id/fulfillments', response, 'tracking_rejected');
   },
 
+  // A batch answers 200 with the items it refused: those are reported, the rest counts as set.
   async publishStock(context, levels) {
     const api = sandboxApi(context);
+    const failed: StockItemFailure[] = [];
     for (let start = 0; start < levels.length; start += INVENTORY_BATCH) {
       const batch = levels.slice(start, start + INVENTORY_BATCH);
       const response = await api({
@@ -135,7 +139,14 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
       });
       if (response.status !== 200)
         throw unexpectedResponse('POST /api/inventory/set', response, 'stock_rejected');
+      const answer = inventorySetResponse.fromResponse(response.body, 'POST /api/inventory/set');
+      const sent = new Set(batch.map((level) => level.sku));
+      for (const error of answer.errors ?? []) {
+        if (sent.has(error.sku))
+          failed.push({ sku: error.sku, code: error.code, message: error.message, retryable: false });
+      }
     }
+    return { failed };
   },
 
   // A cancelled order comes back as an upsert with `cancelled: true`, which is all the hub needs.

@@ -141,3 +141,23 @@ export const fulfillmentResponse = definePayload<{ fulfillment: { id: string; re
     },
   },
 );
+
+/** The inventory API's batch answer: how many were set, and the items it refused. */
+export const inventorySetResponse = definePayload<{
+  updated: number;
+  errors?: { sku: string; code: string; message: string }[];
+}>('response', {
+  type: 'object',
+  required: ['updated'],
+  properties: {
+    updated: { type: 'integer', minimum: 0 },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['sku', 'code', 'message'],
+        properties: { sku: nonEmptyString, code: nonEmptyString, message: { type: 'string' } },
+      },
+    },
+  },
+});

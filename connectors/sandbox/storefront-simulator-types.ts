@@ -86,6 +86,8 @@ export interface StorefrontSimulatorOptions extends SimulatorOptions {
   currency?: string;
   /** Place a random demo order every this many milliseconds once listening; 0 (default) = never. */
   orderIntervalMs?: number;
+  /** SKUs whose stock the inventory API refuses, item by item (`stock_locked`), as a batch answer. */
+  refuseStockSkus?: string[];
 }
 
 export interface StorefrontSimulator extends SimulatorServer {

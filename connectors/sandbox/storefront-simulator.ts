@@ -126,6 +126,7 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
 
   const orders = new Map<string, StorefrontOrder>();
   const inventory = new Map<string, number>(catalog.map((item) => [item.sku, 0]));
+  const refusedStockSkus = new Set(options.refuseStockSkus ?? []);
   const webhooks = createWebhookSender({
     secret: options.webhookSecret,
     url: options.webhookUrl ?? null,
@@ -284,8 +285,22 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
     '/api/inventory/set',
     { schema: { body: inventoryBodySchema } },
     async (request) => {
-      for (const level of request.body.levels) inventory.set(level.sku, level.available);
-      return { updated: request.body.levels.length };
+      // Like real storefronts' batch endpoints: one refused item does not fail the others.
+      const errors: { sku: string; code: string; message: string }[] = [];
+      let updated = 0;
+      for (const level of request.body.levels) {
+        if (refusedStockSkus.has(level.sku)) {
+          errors.push({
+            sku: level.sku,
+            code: 'stock_locked',
+            message: `the stock of ${level.sku} is managed by another app`,
+          });
+          continue;
+        }
+        inventory.set(level.sku, level.available);
+        updated += 1;
+      }
+      return { updated, errors };
     },
   );
 

@@ -9,6 +9,7 @@ import type { ShopifyAppConfig } from './app-config.ts';
 import {
   credentialsSchema,
   modeOf,
+  readState,
   type ShopifyCredentials,
   type ShopifySettings,
   settingsSchema,
@@ -21,6 +22,7 @@ import { pollShopify } from './poll-orders.ts';
 import { publishShopifyStock } from './publish-stock.ts';
 import { ensureFulfillmentService, ensureWebhookSubscriptions, setUpShop } from './setup-shop.ts';
 import { createShopifyLibrary } from './shopify-library.ts';
+import { currentCredentials } from './token-refresh.ts';
 import { verifyShopifyDelivery } from './verify-webhook.ts';
 import { shopifyEvents } from './webhook-events.ts';
 import { writeShopifyTracking } from './write-tracking.ts';
@@ -80,8 +82,24 @@ export function createShopifyConnector(appConfig: ShopifyAppConfig | null): Shop
           : []),
         ...(await ensureWebhookSubscriptions(shopDeps, context)),
       ];
+      const credentials = currentCredentials(context);
       // Whatever had to be put back may have missed events meanwhile: poll for them now.
-      return { healthy: repaired.length === 0, repaired, catchUp: repaired.length > 0 };
+      return {
+        healthy: repaired.length === 0,
+        repaired,
+        catchUp: repaired.length > 0,
+        ...(shopDeps.config.webhookSubscriptions === 'app'
+          ? {}
+          : {
+              webhooks: Object.keys(readState(context).webhookSubscriptions ?? {}).map((topic) => ({
+                topic,
+                status: 'active',
+                ...(repaired.includes(`webhook:${topic}`) ? { repaired: 'created' } : {}),
+              })),
+            }),
+        // The access token renews itself before it expires; the refresh token's end needs a person.
+        token: { expiresAt: credentials.expiresAt, refreshExpiresAt: credentials.refreshTokenExpiresAt },
+      };
     },
 
     async answerRouting(context, input) {

@@ -31,6 +31,11 @@ function fresher(a: ShopifyCredentials, b: ShopifyCredentials | undefined): Shop
   return expiry(b) > expiry(a) ? b : a;
 }
 
+/** The newest token pair known for the shop: this context's, or one another job refreshed since. */
+export function currentCredentials(context: ShopifyContext): ShopifyCredentials {
+  return fresher(context.credentials, newest.get(context.externalAccount));
+}
+
 export function needsRefresh(credentials: ShopifyCredentials, now = Date.now()): boolean {
   return credentials.expiresAt !== null && expiry(credentials) - now < REFRESH_MARGIN_MS;
 }

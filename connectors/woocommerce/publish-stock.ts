@@ -5,10 +5,11 @@
  * already subtracted what open orders not yet at a 3PL will take, and sends only changed SKUs.
  *
  * A batch answers 200 even when items fail: each item carries its own `error`, so every item is
- * checked, and the SKUs that failed make the whole publication fail (the hub records a
- * publication only when the call succeeds, so it will send them again).
+ * checked, and the SKUs that failed are returned to the hub, which records the others as
+ * published, shows these on the connection and sends them again (at once when the failure may
+ * pass by itself: a product deleted or a SKU moved, which the next attempt locates again).
  */
-import { NeedsHumanError, RetryableError } from '../../src/sdk/index.ts';
+import type { PublishStockResult, StockItemFailure } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { readProductSku, readSkuRef, type SkuRef, skuKey } from './connection-state.ts';
 import { skuIndexPatch, skuRefOf } from './map-product.ts';
@@ -63,14 +64,13 @@ export async function publishStock(
   store: StockStore,
   levels: StockLevel[],
   batchSize: number,
-): Promise<void> {
+): Promise<PublishStockResult> {
   const located = await locateSkus(client, store, levels);
   const unknown = levels.filter((level) => !located.some((l) => l.sku === level.sku)).map((l) => l.sku);
   if (unknown.length > 0)
     store.log.info({ skus: unknown.slice(0, 50), count: unknown.length }, 'SKUs not sold in this store');
 
-  const failed: { sku: string; code: string; message: string }[] = [];
-  const notApplied: string[] = [];
+  const failed: StockItemFailure[] = [];
   const forget: Record<string, unknown> = {};
   for (const batch of planStockBatches(located, batchSize)) {
     const response = await client.request({
@@ -96,12 +96,20 @@ export async function publishStock(
           sku: item.sku,
           code: 'missing_from_response',
           message: 'the batch answer left this item out',
+          retryable: true,
         });
         return;
       }
       if (result.error) {
-        failed.push({ sku: item.sku, code: result.error.code, message: result.error.message ?? '' });
-        if (GONE.test(result.error.code)) forget[skuKey(item.sku)] = null;
+        // A product deleted: the next attempt locates the SKU again. Anything else needs a person.
+        const gone = GONE.test(result.error.code);
+        failed.push({
+          sku: item.sku,
+          code: result.error.code,
+          message: result.error.message ?? '',
+          retryable: gone,
+        });
+        if (gone) forget[skuKey(item.sku)] = null;
         return;
       }
       if (result.sku && result.sku.toLowerCase() !== item.sku.toLowerCase()) {
@@ -116,45 +124,27 @@ export async function publishStock(
           sku: item.sku,
           code: 'sku_moved',
           message: `product ${item.id} now has SKU ${result.sku}`,
+          retryable: true,
         });
         return;
       }
       // With the store's "Manage stock" option off, WooCommerce accepts the write and ignores it.
-      if (typeof result.stock_quantity === 'number' && result.stock_quantity !== item.available)
-        notApplied.push(item.sku);
-      if (result.stock_quantity === null) notApplied.push(item.sku);
+      const notApplied =
+        result.stock_quantity === null ||
+        (typeof result.stock_quantity === 'number' && result.stock_quantity !== item.available);
+      if (notApplied) {
+        failed.push({
+          sku: item.sku,
+          code: 'stock_not_managed',
+          message:
+            'the store accepted the quantity but did not apply it: enable WooCommerce → Settings → Products → Inventory → Manage stock',
+          retryable: false,
+        });
+      }
     });
   }
   if (Object.keys(forget).length > 0) await store.saveState(forget);
-
-  if (failed.length > 0) {
-    const context = { failed: failed.slice(0, 50), count: failed.length };
-    // A product deleted or a SKU moved: the next attempt locates the SKUs again and succeeds.
-    if (
-      failed.every((f) => GONE.test(f.code) || f.code === 'sku_moved' || f.code === 'missing_from_response')
-    ) {
-      throw new RetryableError(
-        'stock_items_failed',
-        `${failed.length} stock updates failed; locating them again`,
-        context,
-      );
-    }
-    throw new NeedsHumanError(
-      'stock_rejected',
-      `the store refused ${failed.length} stock updates: ${failed
-        .slice(0, 3)
-        .map((f) => `${f.sku} (${f.code})`)
-        .join(', ')}`,
-      context,
-    );
-  }
-  if (notApplied.length > 0) {
-    throw new NeedsHumanError(
-      'stock_not_managed',
-      'the store accepted stock quantities but did not apply them: enable WooCommerce → Settings → Products → Inventory → Manage stock',
-      { skus: notApplied.slice(0, 50), count: notApplied.length },
-    );
-  }
+  return { failed };
 }
 
 /**

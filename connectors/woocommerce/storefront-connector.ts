@@ -26,7 +26,13 @@ import { parseWooWebhook, readDelivery } from './read-delivery.ts';
 import { storeApi, storeUrlPolicy } from './store-api.ts';
 import { normalizeStoreUrl, validateStoreUrl } from './store-url.ts';
 import { verifyWooSignature } from './webhook-signature.ts';
-import { applyWebhookPlan, listWebhooks, planWebhooks, type WebhookTarget } from './webhooks.ts';
+import {
+  applyWebhookPlan,
+  listWebhooks,
+  planWebhooks,
+  type WebhookTarget,
+  webhookStatuses,
+} from './webhooks.ts';
 import type { WooClient } from './woo-client.ts';
 import type { WooProduct } from './woo-payloads.ts';
 import { CapabilityGone, writeTracking } from './write-tracking.ts';
@@ -131,12 +137,9 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
     async checkHealth(context) {
       const { secret, fresh } = await webhookSecret(context);
       const client = api(context);
+      const remote = await listWebhooks(client);
       // A secret made just now is news to every webhook on the store: all of them are re-armed.
-      const plan = planWebhooks(
-        await listWebhooks(client),
-        target(context, secret),
-        fresh ? 'connect' : 'repair',
-      );
+      const plan = planWebhooks(remote, target(context, secret), fresh ? 'connect' : 'repair');
       const applied = await applyWebhookPlan(client, plan, target(context, secret));
       if (applied.repaired.length > 0) {
         await context.saveState({ webhooks: applied.ids });
@@ -149,6 +152,7 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
         repaired: applied.repaired,
         // Deliveries were lost while a webhook was missing, disabled or pointed elsewhere.
         catchUp: applied.repaired.some((change) => /^(created|reactivated|moved):/.test(change)),
+        webhooks: webhookStatuses(remote, plan),
       };
     },
 
@@ -170,7 +174,7 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
 
     // Absolute quantities, so a retried publication (same idempotency key) writes the same values.
     async publishStock(context, levels) {
-      await publishStock(api(context), context, levels, options.stockBatchSize);
+      return publishStock(api(context), context, levels, options.stockBatchSize);
     },
 
     async pollSince(context, cursor) {

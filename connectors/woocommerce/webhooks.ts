@@ -4,7 +4,7 @@
  * webhook after seven failures in a row, so the health check looks at them on every reconciliation
  * and repairs what it finds; the catch-up poll then recovers what was missed meanwhile.
  */
-import { RetryableError } from '../../src/sdk/index.ts';
+import { RetryableError, type WebhookStatus } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { WEBHOOK_TOPICS, type WooTopic } from './read-delivery.ts';
 import { totalPages, type WooClient } from './woo-client.ts';
@@ -108,6 +108,23 @@ export function planWebhooks(
     }
   }
   return plan;
+}
+
+/**
+ * Pure: our webhook per topic as the store has it once the plan is applied, for the connection's
+ * health: the store's own status for one left alone, `active` with what was done for one repaired.
+ */
+export function webhookStatuses(remote: WooWebhook[], plan: WebhookPlan): WebhookStatus[] {
+  return WEBHOOK_TOPICS.map((topic) => {
+    const change = plan.actions.find((action) => action.topic === topic && action.kind !== 'delete');
+    if (change?.kind === 'create') return { topic, status: 'active', repaired: 'created' };
+    if (change?.kind === 'update') {
+      const repaired = { reconnect: 'rearmed', disabled: 'reactivated', moved: 'moved' }[change.reason];
+      return { topic, status: 'active', repaired };
+    }
+    const kept = remote.find((webhook) => webhook.id === plan.kept[topic]);
+    return { topic, status: kept?.status ?? 'missing' };
+  });
 }
 
 /** Every webhook on the store, whatever its status. */

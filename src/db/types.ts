@@ -218,7 +218,45 @@ export interface DeferredOperationsTable {
   dead_lettered_at: Timestamp | null;
 }
 
+/** The latest word on a connection's health (migration 0007): reconciliation, platform, stock. */
+export interface ConnectionHealthTable {
+  connection_id: string;
+  merchant_id: string;
+  reconcile_claimed_until: Timestamp | null;
+  reconciled_at: Timestamp | null;
+  reconcile_trigger: 'job' | 'api' | null;
+  reconcile_outcome: 'completed' | 'failed' | null;
+  reconcile_ms: number | null;
+  reconcile_polled: number | null;
+  reconcile_recorded: number | null;
+  reconcile_recovered: JsonWithDefault<Record<string, number>>;
+  reconcile_error: string | null;
+  health_checked_at: Timestamp | null;
+  healthy: boolean | null;
+  repaired: JsonWithDefault<string[]>;
+  platform_webhooks: Json<{ topic: string; status: string; repaired?: string }[]> | null;
+  platform_token: Json<{ expiresAt: string | null; refreshExpiresAt: string | null }> | null;
+  published_at: Timestamp | null;
+  publish_outcome: 'published' | 'partial' | 'failed' | null;
+  publish_skus: number | null;
+  publish_failed: number | null;
+  publish_error: string | null;
+}
+
+export interface StockPublicationFailuresTable {
+  connection_id: string;
+  sku: string;
+  merchant_id: string;
+  /** The quantity the storefront refused. */
+  available: number;
+  code: string;
+  message: string;
+  failed_at: Generated<Date>;
+}
+
 export interface Database {
+  connection_health: ConnectionHealthTable;
+  stock_publication_failures: StockPublicationFailuresTable;
   install_nonces: InstallNoncesTable;
   privacy_requests: PrivacyRequestsTable;
   merchants: MerchantsTable;

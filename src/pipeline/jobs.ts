@@ -84,12 +84,28 @@ export interface SendOptions {
   startAfterSeconds?: number;
 }
 
+/**
+ * `singleton` + a key on every job: one active job per key, any number queued. A stock publication
+ * reads the latest state when it runs, so one waiting per storefront is enough however many stock
+ * changes arrive meanwhile: `stately` keeps at most one queued (and one active, one retrying) per
+ * key, and the database drops the others at send time.
+ */
+export function policyOf(queue: QueueName): 'singleton' | 'stately' {
+  return queue === 'publish-stock' ? 'stately' : 'singleton';
+}
+
 export async function createQueues(boss: PgBoss, config: Config['jobs']): Promise<void> {
   await boss.createQueue(DEAD_LETTER_QUEUE, { retentionSeconds: 30 * 86400 });
   for (const name of QUEUES) {
+    const policy = policyOf(name);
+    const existing = await boss.getQueue(name);
+    if (existing && existing.policy !== policy) {
+      // A queue's policy is fixed when it is made. Only publish-stock ever changed, and dropping
+      // its waiting jobs loses nothing: the next stock change or reconciliation publishes afresh.
+      await boss.deleteQueue(name);
+    }
     await boss.createQueue(name, {
-      // `singleton` + a key on every job: one active job per key, any number queued.
-      policy: 'singleton',
+      policy,
       retryLimit: config.retryLimit,
       retryDelay: config.retryDelaySeconds,
       retryBackoff: true, // exponential, with pg-boss's jitter

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { CanonicalEvent } from '../sdk/contracts.ts';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { CanonicalEvent, HealthReport } from '../sdk/contracts.ts';
 import { isStorableText } from '../sdk/payload.ts';
+import {
+  claimReconciliation,
+  describeFailure,
+  type ReconciliationRecord,
+  recordReconciliation,
+} from './connection-health.ts';
 import type { Hub } from './hub.ts';
+import { isUuid } from './ingest.ts';
 import { enqueue, type JobHandler } from './jobs.ts';
 
 /**
@@ -22,82 +31,206 @@ export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
           await enqueue(hub.boss, 'reconcile', { connectionId: id }, { serialKey: id });
         return;
       }
-      const source = await hub.connections.get(connectionId);
-      if (source?.row.status !== 'active') return;
-      if (source.connector.checkHealth) {
-        // Webhooks a platform disabled or deleted are put back before we look for what they missed.
-        const health = await hub.connections.call(source, () =>
-          source.connector.checkHealth!(source.context),
-        );
-        if (!health.healthy || health.repaired.length > 0) {
-          log.warn(
-            { connectionId, repaired: health.repaired, healthy: health.healthy },
-            'connection repaired',
-          );
-        }
-      }
-      const cursor = source.row.poll_cursor;
-      const result = await hub.connections.call(source, () =>
-        source.connector.pollSince(source.context, cursor),
-      );
-      let recorded = 0;
-      await hub.db.transaction().execute(async (trx) => {
-        for (const event of result.events) {
-          const body = Buffer.from(JSON.stringify([event]));
-          const key = storableKey(pollDedupeKey(event));
-          const serialKey = serialKeyOf(event);
-          const inserted = await trx
-            .insertInto('deliveries')
-            .values({
-              merchant_id: source.row.merchant_id,
-              connection_id: source.row.id,
-              connector: source.row.connector,
-              source: 'poll',
-              topic: event.type,
-              dedupe_key: key,
-              serial_key: serialKey,
-              headers: JSON.stringify({}),
-              body,
-              body_size: body.length,
-              status: 'received',
-              http_status: 200,
-            })
-            .onConflict((oc) =>
-              oc
-                .columns(['connection_id', 'dedupe_key'])
-                .where('duplicate_of', 'is', null)
-                .where('dedupe_key', 'is not', null)
-                .doNothing(),
-            )
-            .returning('id')
-            .executeTakeFirst();
-          if (!inserted) continue;
-          recorded += 1;
-          await enqueue(
-            hub.boss,
-            'apply-delivery',
-            { deliveryId: inserted.id },
-            {
-              serialKey: `${source.row.id}:${serialKey ?? inserted.id}`,
-              trx,
-            },
-          );
-        }
-        if (result.nextCursor && result.nextCursor !== cursor) {
-          await trx
-            .updateTable('connections')
-            .set({ poll_cursor: result.nextCursor })
-            .where('id', '=', source.row.id)
-            .execute();
-        }
-      });
-      if (result.nextCursor) hub.connections.forget(source.row.id);
-      log.info(
-        { connectionId, polled: result.events.length, recorded, cursor: result.nextCursor ?? cursor },
-        'reconciled',
-      );
+      const outcome = await reconcileConnection(hub, connectionId, 'job', log);
+      if (outcome.kind === 'busy') log.info({ connectionId }, 'a reconciliation is already running');
+      // The job's own retries (with backoff) are the way out of a platform that is down.
+      if (outcome.kind === 'failed') throw outcome.error;
     },
   };
+}
+
+export interface ReconcileReport extends ReconciliationRecord {
+  connectionId: string;
+  cursor: { before: string | null; after: string | null };
+}
+
+export type ReconcileOutcome =
+  | { kind: 'not_found' }
+  | { kind: 'inactive'; status: string }
+  | { kind: 'busy'; until: Date | null }
+  | { kind: 'completed'; report: ReconcileReport }
+  | { kind: 'failed'; report: ReconcileReport; error: unknown };
+
+/**
+ * One reconciliation of one connection, from the schedule or from ops (`POST /reconcile`): repair
+ * what the platform disabled (the connector's health check), poll for what webhooks missed, and
+ * record what it found on the connection's health. Two never run at once for a connection.
+ */
+export async function reconcileConnection(
+  hub: Hub,
+  connectionId: string,
+  trigger: 'job' | 'api',
+  log: Logger,
+): Promise<ReconcileOutcome> {
+  const source = await hub.connections.get(connectionId);
+  if (!source) return { kind: 'not_found' };
+  if (source.row.status !== 'active') return { kind: 'inactive', status: source.row.status };
+  const claim = await claimReconciliation(hub.db, source.row);
+  if (!claim.claimed) return { kind: 'busy', until: claim.until };
+
+  const startedAt = new Date();
+  const cursor = source.row.poll_cursor;
+  const report: ReconcileReport = {
+    connectionId,
+    trigger,
+    outcome: 'completed',
+    startedAt,
+    finishedAt: startedAt,
+    polled: 0,
+    recorded: 0,
+    recovered: {},
+    error: null,
+    health: null,
+    cursor: { before: cursor, after: cursor },
+  };
+  try {
+    if (source.connector.checkHealth) {
+      // Webhooks a platform disabled or deleted are put back before we look for what they missed.
+      const health: HealthReport = await hub.connections.call(source, () =>
+        source.connector.checkHealth!(source.context),
+      );
+      report.health = health;
+      if (!health.healthy || health.repaired.length > 0) {
+        log.warn({ connectionId, repaired: health.repaired, healthy: health.healthy }, 'connection repaired');
+      }
+    }
+    const result = await hub.connections.call(source, () =>
+      source.connector.pollSince(source.context, cursor),
+    );
+    report.polled = result.events.length;
+    const news = await eventsNewToTheHub(hub, source.row.id, result.events);
+    await hub.db.transaction().execute(async (trx) => {
+      for (const [index, event] of result.events.entries()) {
+        const body = Buffer.from(JSON.stringify([event]));
+        const key = storableKey(pollDedupeKey(event));
+        const inserted = await trx
+          .insertInto('deliveries')
+          .values({
+            merchant_id: source.row.merchant_id,
+            connection_id: source.row.id,
+            connector: source.row.connector,
+            source: 'poll',
+            topic: event.type,
+            dedupe_key: key,
+            serial_key: serialKeyOf(event),
+            headers: JSON.stringify({}),
+            body,
+            body_size: body.length,
+            status: 'received',
+            http_status: 200,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['connection_id', 'dedupe_key'])
+              .where('duplicate_of', 'is', null)
+              .where('dedupe_key', 'is not', null)
+              .doNothing(),
+          )
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) continue;
+        report.recorded += 1;
+        if (news[index]) report.recovered[event.type] = (report.recovered[event.type] ?? 0) + 1;
+        await enqueue(
+          hub.boss,
+          'apply-delivery',
+          { deliveryId: inserted.id },
+          {
+            serialKey: `${source.row.id}:${serialKeyOf(event) ?? inserted.id}`,
+            trx,
+          },
+        );
+      }
+      if (result.nextCursor && result.nextCursor !== cursor) {
+        await trx
+          .updateTable('connections')
+          .set({ poll_cursor: result.nextCursor })
+          .where('id', '=', source.row.id)
+          // A reconciliation that started from another cursor (an expired claim) never moves it back.
+          .where(sql<boolean>`poll_cursor is not distinct from ${cursor}`)
+          .execute();
+        report.cursor.after = result.nextCursor;
+      }
+    });
+    if (result.nextCursor) hub.connections.forget(source.row.id);
+  } catch (error) {
+    report.outcome = 'failed';
+    report.error = describeFailure(error);
+    report.finishedAt = new Date();
+    await recordReconciliation(hub.db, connectionId, report);
+    return { kind: 'failed', report, error };
+  }
+  report.finishedAt = new Date();
+  await recordReconciliation(hub.db, connectionId, report);
+  log.info(
+    {
+      connectionId,
+      trigger,
+      polled: report.polled,
+      recorded: report.recorded,
+      recovered: report.recovered,
+      cursor: report.cursor.after,
+    },
+    'reconciled',
+  );
+  return { kind: 'completed', report };
+}
+
+/**
+ * Which polled events tell the hub something it did not know: an order it does not hold at that
+ * version, a shipment not in that state. The rest were already delivered by a webhook (a poll
+ * always sees them again). Other events count as news when they are recorded.
+ */
+async function eventsNewToTheHub(hub: Hub, connectionId: string, events: CanonicalEvent[]) {
+  const orderIds = new Set<string>();
+  const shipmentIds = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'order.upserted') orderIds.add(event.order.sourceOrderId);
+    if (event.type === 'order.cancelled') orderIds.add(event.sourceOrderId);
+    if (event.type === 'shipment.updated' && isUuid(event.reference)) shipmentIds.add(event.reference);
+  }
+  const [orders, shipments] = await Promise.all([
+    orderIds.size === 0
+      ? []
+      : hub.db
+          .selectFrom('orders')
+          .select(['source_order_id', 'source_updated_at', 'cancelled'])
+          .where('storefront_connection_id', '=', connectionId)
+          .where('source_order_id', 'in', [...orderIds])
+          .execute(),
+    shipmentIds.size === 0
+      ? []
+      : hub.db
+          .selectFrom('shipments')
+          .select(['id', 'status', 'tracking_number'])
+          .where('fulfillment_connection_id', '=', connectionId)
+          .where('id', 'in', [...shipmentIds])
+          .execute(),
+  ]);
+  const held = new Map(orders.map((o) => [o.source_order_id, o]));
+  const known = new Map(shipments.map((s) => [s.id, s]));
+  return events.map((event) => {
+    switch (event.type) {
+      case 'order.upserted': {
+        const order = held.get(event.order.sourceOrderId);
+        return !order || new Date(event.order.sourceUpdatedAt) > new Date(order.source_updated_at);
+      }
+      case 'order.cancelled': {
+        const order = held.get(event.sourceOrderId);
+        return !order?.cancelled;
+      }
+      case 'shipment.updated': {
+        const shipment = known.get(event.reference);
+        return (
+          !shipment ||
+          shipment.status !== event.status ||
+          (event.tracking !== null && event.tracking.number !== shipment.tracking_number)
+        );
+      }
+      default:
+        return true;
+    }
+  });
 }
 
 function pollDedupeKey(event: CanonicalEvent): string {

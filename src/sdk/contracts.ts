@@ -74,7 +74,11 @@ export interface ParsedDelivery {
    * plus modification date; a 3PL's event id). The hub processes a key once per connection.
    */
   dedupeKey: string;
-  /** Work with the same key runs one at a time: the source order id, or our shipment reference. */
+  /**
+   * Work with the same key runs one at a time: `order:<source order id>` for a storefront's order,
+   * `shipment:<our shipment reference>` for a 3PL's shipment. The hub also finds an order's failed
+   * deliveries by these two forms, so use them for anything about one order or shipment.
+   */
   serialKey: string | null;
   /** A delivery answered and recorded but with nothing to apply (a ping, a test event). */
   nothingToApply?: boolean;
@@ -188,11 +192,29 @@ export interface ConnectionLifecycle<S, C> {
   onConnect?(context: ConnectionContext<S, C>): Promise<void>;
   /**
    * Runs with every reconciliation: repair what the platform disabled or deleted (webhooks), and say
-   * whether a catch-up poll should follow.
+   * whether a catch-up poll should follow. What it reports is shown on the connection's health.
    */
-  checkHealth?(
-    context: ConnectionContext<S, C>,
-  ): Promise<{ healthy: boolean; repaired: string[]; catchUp: boolean }>;
+  checkHealth?(context: ConnectionContext<S, C>): Promise<HealthReport>;
+}
+
+/** A connection's health as its platform sees it, from `checkHealth`. */
+export interface HealthReport {
+  healthy: boolean;
+  /** What was put back, one entry per change (`created:order.updated`, `webhook:ORDERS_CREATE`). */
+  repaired: string[];
+  catchUp: boolean;
+  /** The hub's webhooks at the platform after the repair, where the platform says. */
+  webhooks?: WebhookStatus[];
+  /** When the credentials stop working unless renewed, where the platform says (expiring tokens). */
+  token?: { expiresAt: string | null; refreshExpiresAt: string | null };
+}
+
+export interface WebhookStatus {
+  topic: string;
+  /** The platform's word (`active`, `paused`, `disabled`), or `managed_by_app` for app-level subscriptions. */
+  status: string;
+  /** What the health check did to it just now, if anything (`created`, `reactivated`, `moved`). */
+  repaired?: string;
 }
 
 /** An HTTP request to an install route, with the raw body. */
@@ -278,13 +300,15 @@ export interface StorefrontConnector<S = any, C = any>
   ): Promise<{ externalId: string }>;
   /**
    * Sets absolute available quantities for the given SKUs. `idempotencyKey` stays the same when the
-   * same publication is retried (Shopify's `@idempotent`).
+   * same publication is retried (Shopify's `@idempotent`). Items the storefront refused one by one
+   * (a batch answer with per-item errors) are returned, not thrown: the hub records the others as
+   * published and shows these on the connection; throw only when the publication as a whole failed.
    */
   publishStock(
     context: ConnectionContext<S, C>,
     levels: { sku: string; available: number }[],
     options: { idempotencyKey: string },
-  ): Promise<void>;
+  ): Promise<PublishStockResult>;
   /** After routing: tell the storefront whether the hub takes the order (fulfillment-service mode). */
   answerRouting?(
     context: ConnectionContext<S, C>,
@@ -297,6 +321,20 @@ export interface StorefrontConnector<S = any, C = any>
   ): Promise<void>;
   /** Reconciliation: what changed since the cursor, whether or not a webhook told us. */
   pollSince(context: ConnectionContext<S, C>, cursor: string | null): Promise<PollResult>;
+}
+
+export interface PublishStockResult {
+  /** SKUs that were not set; every other SKU given was set (or is not sold in this storefront). */
+  failed: StockItemFailure[];
+}
+
+export interface StockItemFailure {
+  sku: string;
+  /** The platform's code where it gives one (`invalid_id`, `CHANGE_FROM_QUANTITY_STALE`), else ours. */
+  code: string;
+  message: string;
+  /** True when another attempt may succeed without a person (the item moved, the answer left it out). */
+  retryable: boolean;
 }
 
 export interface ShipmentRequest {

@@ -60,15 +60,19 @@ export interface TestHubOptions {
   storefrontConnector?: StorefrontConnector;
   storefront?: Partial<StorefrontSimulatorOptions>;
   threePl?: Partial<ThreePlSimulatorOptions>;
+  /** Start the job workers (default); off, deliveries are stored and their jobs wait. */
+  workers?: boolean;
 }
 
 /** A hub on a throwaway database, with a sandbox storefront and 3PL connected over real HTTP. */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
-  const running = await startHub(
-    loadConfig(testEnv(database, options.env)),
-    options.storefrontConnector ? { connectors: [...createConnectors({}), options.storefrontConnector] } : {},
-  );
+  const running = await startHub(loadConfig(testEnv(database, options.env)), {
+    ...(options.storefrontConnector
+      ? { connectors: [...createConnectors({}), options.storefrontConnector] }
+      : {}),
+    ...(options.workers === false ? { workers: false } : {}),
+  });
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {
       method,

@@ -148,7 +148,7 @@ describe('publishing stock', () => {
     const skus = Array.from({ length: 300 }, (_, index) => `SKU-${String(index).padStart(3, '0')}`);
     for (const sku of skus) shop.addInventoryItem(sku, { [location]: 0 });
     shop.addInventoryItem('ELSEWHERE', { 'gid://shopify/Location/999': 3 });
-    await publishShopifyStock(
+    const result = await publishShopifyStock(
       deps,
       context,
       [...skus, 'ELSEWHERE', 'NOT-IN-SHOPIFY'].map((sku) => ({ sku, available: 5 })),
@@ -157,12 +157,78 @@ describe('publishing stock', () => {
       },
     );
     expect(writes(shop).map((call) => call.variables.input.quantities.length)).toEqual([250, 50]);
+    // An item elsewhere cannot take the count (a person can stock it here); one not sold is no failure.
+    expect(result.failed).toEqual([
+      {
+        sku: 'ELSEWHERE',
+        code: 'not_stocked_at_location',
+        message: expect.any(String),
+        retryable: false,
+      },
+    ]);
     expect(shop.callsOf('inventoryItems')).toHaveLength(7);
     expect(
       shop.inventory
         .filter((item) => item.sku.startsWith('SKU-'))
         .every((item) => item.available.get(location) === 5),
     ).toBe(true);
+  });
+
+  it('reports items that cannot take the count, and publishes the others', async () => {
+    const { shop, location, context, deps } = setUp();
+    const tee = shop.addInventoryItem('SBX-TEE-S', { [location]: 1 });
+    shop.addInventoryItem('SBX-CAP', { [location]: 1 }, false);
+    shop.addInventoryItem('SBX-MUG', { [location]: 1 });
+    shop.addInventoryItem('SBX-MUG', { [location]: 2 });
+    const result = await publishShopifyStock(
+      deps,
+      context,
+      ['SBX-TEE-S', 'SBX-CAP', 'SBX-MUG', 'NOT-SOLD'].map((sku) => ({ sku, available: 8 })),
+      { idempotencyKey: 'job-1' },
+    );
+    expect(tee.available.get(location)).toBe(8);
+    expect(result.failed).toEqual([
+      { sku: 'SBX-CAP', code: 'not_tracked', message: expect.any(String), retryable: false },
+      { sku: 'SBX-MUG', code: 'ambiguous_sku', message: expect.any(String), retryable: false },
+    ]);
+    expect(writes(shop)).toHaveLength(1);
+  });
+
+  it('writes the other rows when one item is gone, and forgets it so the next attempt looks it up', async () => {
+    const { shop, location, context, deps } = setUp();
+    const tee = shop.addInventoryItem('SBX-TEE-S', { [location]: 1 });
+    const mug = shop.addInventoryItem('SBX-MUG', { [location]: 1 });
+    await publishShopifyStock(
+      deps,
+      context,
+      [
+        { sku: 'SBX-TEE-S', available: 1 },
+        { sku: 'SBX-MUG', available: 1 },
+      ],
+      { idempotencyKey: 'warm-up' },
+    );
+    shop.inventory.splice(shop.inventory.indexOf(mug), 1); // the merchant deleted the product
+
+    const result = await publishShopifyStock(
+      deps,
+      context,
+      [
+        { sku: 'SBX-TEE-S', available: 6 },
+        { sku: 'SBX-MUG', available: 6 },
+      ],
+      { idempotencyKey: 'job-2' },
+    );
+    expect(result.failed).toEqual([
+      { sku: 'SBX-MUG', code: 'INVALID_INVENTORY_ITEM', message: expect.any(String), retryable: true },
+    ]);
+    expect(tee.available.get(location)).toBe(6);
+    const [refused, written] = writes(shop);
+    expect(refused?.variables.input.quantities).toHaveLength(2);
+    expect(written?.variables.input.quantities).toEqual([
+      { inventoryItemId: tee.id, locationId: location, quantity: 6, changeFromQuantity: 1 },
+    ]);
+    expect(written?.idempotencyKey).not.toBe(refused?.idempotencyKey);
+    expect(context.state.inventory).not.toHaveProperty('SBX-MUG');
   });
 
   it('publishes nothing in merchant-managed mode without a stock location', async () => {

@@ -94,18 +94,45 @@ describe('the health check', () => {
     const { shop, connector } = setUp();
     const context = testContext();
     await connector.onConnect?.(context);
-    expect(await connector.checkHealth?.(context)).toEqual({ healthy: true, repaired: [], catchUp: false });
+    const topics = shop.webhookSubscriptions.map((subscription) => subscription.topic);
+    // The token pair's ends, for the connection's health.
+    const token = {
+      expiresAt: context.credentials.expiresAt,
+      refreshExpiresAt: context.credentials.refreshTokenExpiresAt,
+    };
+    expect(await connector.checkHealth?.(context)).toEqual({
+      healthy: true,
+      repaired: [],
+      catchUp: false,
+      webhooks: topics.map((topic) => ({ topic, status: 'active' })),
+      token,
+    });
     // Shopify deletes an Admin API subscription after 8 failed deliveries in a row.
     shop.webhookSubscriptions.splice(
       shop.webhookSubscriptions.findIndex((subscription) => subscription.topic === 'ORDERS_CANCELLED'),
       1,
     );
-    expect(await connector.checkHealth?.(context)).toEqual({
+    const health = await connector.checkHealth?.(context);
+    expect(health).toEqual({
       healthy: false,
       repaired: ['webhook:ORDERS_CANCELLED'],
       catchUp: true,
+      webhooks: expect.arrayContaining([
+        { topic: 'ORDERS_CANCELLED', status: 'active', repaired: 'created' },
+      ]),
+      token,
     });
+    expect(health?.webhooks).toHaveLength(5);
     expect(shop.webhookSubscriptions).toHaveLength(5);
+  });
+
+  it('reports no webhooks of its own when the app declares them (shopify.app.toml)', async () => {
+    const { connector } = setUp(testAppConfig({ webhookSubscriptions: 'app' }));
+    const context = testContext();
+    await connector.onConnect?.(context);
+    const health = await connector.checkHealth?.(context);
+    expect(health?.webhooks).toBeUndefined();
+    expect(health?.token?.expiresAt).toBe(context.credentials.expiresAt);
   });
 
   it('points the fulfillment service at the hub’s new address after a move', async () => {

@@ -1,6 +1,5 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NeedsHumanError, RetryableError } from '../../../src/sdk/index.ts';
 import { planStockBatches } from '../publish-stock.ts';
 import { fakeContext, fixtureJson, STORE, testConnector } from './helpers/woo-test-kit.ts';
 
@@ -112,7 +111,7 @@ describe('publishing stock', () => {
     expect(hundred).toEqual([100, 20]);
   });
 
-  it('checks each item: a product that is gone is forgotten and the publication retried', async () => {
+  it('checks each item: a product that is gone is forgotten and reported as worth another attempt', async () => {
     const context = fakeContext({ state: { ...located } });
     nock(STORE)
       .post('/wp-json/wc/v3/products/batch')
@@ -130,18 +129,22 @@ describe('publishing stock', () => {
       })
       .post('/wp-json/wc/v3/products/22/variations/batch')
       .reply(200, echoBatch);
-    const error = await connector
-      .publishStock(
-        context,
-        [
-          { sku: 'PQ-TEE-19', available: 4 },
-          { sku: 'SYI-BLACK-M', available: 2 },
-        ],
-        key,
-      )
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'stock_items_failed', context: { count: 1 } });
+    const result = await connector.publishStock(
+      context,
+      [
+        { sku: 'PQ-TEE-19', available: 4 },
+        { sku: 'SYI-BLACK-M', available: 2 },
+      ],
+      key,
+    );
+    expect(result.failed).toEqual([
+      {
+        sku: 'PQ-TEE-19',
+        code: 'woocommerce_rest_product_invalid_id',
+        message: 'Invalid ID.',
+        retryable: true,
+      },
+    ]);
     // The variation in the same publication was written; the product's SKU will be located again.
     expect(context.state['sku:PQ-TEE-19']).toBeNull();
     expect(context.state['sku:SYI-BLACK-M']).toEqual({ id: 732, parentId: 22 });
@@ -155,24 +158,38 @@ describe('publishing stock', () => {
           { id: 794, error: { code: 'woocommerce_rest_invalid_stock', message: 'Stock cannot be set.' } },
         ],
       });
-    const error = await connector
-      .publishStock(fakeContext({ state: { ...located } }), [{ sku: 'PQ-TEE-19', available: 4 }], key)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NeedsHumanError);
-    expect(error).toMatchObject({ code: 'stock_rejected' });
+    const result = await connector.publishStock(
+      fakeContext({ state: { ...located } }),
+      [{ sku: 'PQ-TEE-19', available: 4 }],
+      key,
+    );
+    expect(result.failed).toEqual([
+      {
+        sku: 'PQ-TEE-19',
+        code: 'woocommerce_rest_invalid_stock',
+        message: 'Stock cannot be set.',
+        retryable: false,
+      },
+    ]);
   });
 
   it('says so when the store accepts quantities but does not manage stock', async () => {
     nock(STORE)
       .post('/wp-json/wc/v3/products/batch')
       .reply(200, { update: [{ id: 794, sku: 'PQ-TEE-19', manage_stock: false, stock_quantity: null }] });
-    await expect(
-      connector.publishStock(
-        fakeContext({ state: { ...located } }),
-        [{ sku: 'PQ-TEE-19', available: 4 }],
-        key,
-      ),
-    ).rejects.toMatchObject({ code: 'stock_not_managed' });
+    const result = await connector.publishStock(
+      fakeContext({ state: { ...located } }),
+      [{ sku: 'PQ-TEE-19', available: 4 }],
+      key,
+    );
+    expect(result.failed).toEqual([
+      {
+        sku: 'PQ-TEE-19',
+        code: 'stock_not_managed',
+        message: expect.stringContaining('Manage stock'),
+        retryable: false,
+      },
+    ]);
   });
 
   it('forgets a stale SKU map entry when the store shows the product has another SKU now', async () => {
@@ -182,11 +199,8 @@ describe('publishing stock', () => {
       .reply(200, async (request: Request) =>
         batchReply(await request.json(), { 794: { sku: 'PQ-TEE-RENAMED' } }),
       );
-    await expect(
-      connector.publishStock(context, [{ sku: 'PQ-TEE-19', available: 4 }], key),
-    ).rejects.toMatchObject({
-      code: 'stock_items_failed',
-    });
+    const result = await connector.publishStock(context, [{ sku: 'PQ-TEE-19', available: 4 }], key);
+    expect(result.failed).toMatchObject([{ sku: 'PQ-TEE-19', code: 'sku_moved', retryable: true }]);
     expect(context.state['sku:PQ-TEE-19']).toBeNull();
   });
 

@@ -159,6 +159,7 @@ describe('webhooks on the store', () => {
       healthy: true,
       repaired: [],
       catchUp: false,
+      webhooks: WEBHOOK_TOPICS.map((topic) => ({ topic, status: 'active' })),
     });
   });
 
@@ -184,6 +185,14 @@ describe('webhooks on the store', () => {
       healthy: false,
       repaired: ['reactivated:order.updated', 'created:product.deleted'],
       catchUp: true,
+      // What the store has now, for the connection's health.
+      webhooks: WEBHOOK_TOPICS.map((topic) =>
+        topic === 'order.updated'
+          ? { topic, status: 'active', repaired: 'reactivated' }
+          : topic === 'product.deleted'
+            ? { topic, status: 'active', repaired: 'created' }
+            : { topic, status: 'active' },
+      ),
     });
     // The secret goes along: a webhook disabled after signature failures would fail again without it.
     expect(reactivation).toEqual({
@@ -219,6 +228,7 @@ describe('webhooks on the store', () => {
       healthy: false,
       repaired: [],
       catchUp: false,
+      webhooks: WEBHOOK_TOPICS.map((topic, index) => ({ topic, status: index === 0 ? 'paused' : 'active' })),
     });
   });
 

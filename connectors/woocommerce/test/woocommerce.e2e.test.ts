@@ -263,6 +263,46 @@ describe('WooCommerce through the hub', () => {
     expect(threePl.ordersByReference(caughtUp.shipments[0].id)).toHaveLength(1);
   });
 
+  it('repairs webhooks the moment ops ask, and shows what it found on the connection', async () => {
+    store.disableWebhooks(['order.created', 'order.updated']);
+    const missed = await store.placeOrder([
+      { sku: 'WOO-SINGLE-1', productId: 93, quantity: 1, price: '9.99' },
+    ]);
+    const answer = await api('POST', `/api/connections/${connectionId}/reconcile`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      trigger: 'api',
+      outcome: 'completed',
+      health: {
+        healthy: false,
+        repaired: ['reactivated:order.created', 'reactivated:order.updated'],
+        catchUp: true,
+      },
+    });
+    expect(answer.body.recovered['order.upserted']).toBeGreaterThanOrEqual(1);
+    // Repaired in the request, not at the next scheduled reconciliation.
+    expect(store.webhooks.every((w) => w.status === 'active')).toBe(true);
+    expect(answer.body.health.webhooks).toContainEqual({
+      topic: 'order.created',
+      status: 'active',
+      repaired: 'reactivated',
+    });
+
+    const { body } = await api('GET', `/api/connections/${connectionId}`);
+    expect(body.health.lastReconciliation).toMatchObject({
+      trigger: 'api',
+      outcome: 'completed',
+      recovered: answer.body.recovered,
+    });
+    expect(body.health.platform.webhooks).toEqual(answer.body.health.webhooks);
+    expect(body.health.platform.token).toBeNull(); // WooCommerce keys do not expire
+    await waitFor(
+      async () => (await hubOrder(String(missed.id)))?.shipments?.length > 0,
+      'the missed order to reach the 3PL',
+      20_000,
+    );
+  });
+
   it('connects a store through WooCommerce’s key-granting screen (wc-auth)', async () => {
     const secondKeys = keys();
     const second = createFakeWooStore(SECOND_STORE, { ...secondKeys, tracking: 'order-meta', products: [] });

@@ -179,12 +179,26 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
     {
       schema: {
         summary: 'Apply a stored delivery again (safe: changes apply only when newer)',
+        description:
+          '202 `queued`: the delivery will be applied again (`previousStatus` says what it was: a processed one applies again, and changes older than the stored order are ignored). 200 `already_queued`: it is waiting to be applied or being applied now, so nothing was added (one backing off after a failure is tried again now). 409 `not_replayable` with the `reason`: `duplicate` (replay `originalDeliveryId`), `rejected` (refused at the door, nothing stored to apply), `no_body` (its body is no longer kept), and with error `body_erased` (reason `body_erased`) when retention or a privacy erasure removed it, `no_connection` (its connection is gone).',
         tags: ['deliveries'],
         params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
         response: {
-          202: { type: 'object', properties: { deliveryId: { type: 'string' }, status: { type: 'string' } } },
+          200: replayAnswer,
+          202: replayAnswer,
           404: errorSchema,
-          409: errorSchema,
+          409: {
+            type: 'object',
+            properties: {
+              ...errorSchema.properties,
+              reason: {
+                type: 'string',
+                enum: ['duplicate', 'rejected', 'no_body', 'body_erased', 'no_connection'],
+              },
+              originalDeliveryId: nullableString,
+            },
+            required: ['error', 'message', 'reason'],
+          },
         },
       },
     },
@@ -194,16 +208,30 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       if (row.body_erased_at) {
         return reply.status(409).send({
           error: 'body_erased',
+          reason: 'body_erased',
           message: `the body was erased (${ERASED_BECAUSE[row.body_erased_reason ?? 'retention']}) on ${new Date(row.body_erased_at).toISOString()}; only its record is kept, so there is nothing to replay`,
         });
       }
-      if (!row.body || !row.connection_id || row.status === 'rejected' || row.status === 'duplicate') {
+      const refusal = replayRefusal(row);
+      if (refusal) {
         return reply.status(409).send({
           error: 'not_replayable',
-          message:
-            row.status === 'duplicate'
-              ? 'replay the original delivery instead'
-              : 'this delivery was not accepted, so there is nothing to replay',
+          ...refusal,
+          originalDeliveryId: row.duplicate_of,
+        });
+      }
+      const serialKey = `${row.connection_id}:${row.serial_key ?? row.id}`;
+      const waiting = await hub.boss.findJobs('apply-delivery', {
+        key: serialKey,
+        data: { deliveryId: row.id },
+      });
+      if (waiting.some((job) => QUEUED_OR_RUNNING.has(job.state))) {
+        return reply.status(200).send({
+          deliveryId: row.id,
+          outcome: 'already_queued',
+          previousStatus: row.status,
+          status: row.status,
+          message: 'the delivery is waiting to be applied or being applied now; nothing was added',
         });
       }
       await hub.db.transaction().execute(async (trx) => {
@@ -212,18 +240,50 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
           .set({ status: 'received', last_error: null })
           .where('id', '=', row.id)
           .execute();
-        await enqueue(
-          hub.boss,
-          'apply-delivery',
-          { deliveryId: row.id },
-          {
-            serialKey: `${row.connection_id}:${row.serial_key ?? row.id}`,
-            trx,
-          },
-        );
+        await enqueue(hub.boss, 'apply-delivery', { deliveryId: row.id }, { serialKey, trx });
       });
-      request.log.info({ deliveryId: row.id }, 'delivery replay requested');
-      return reply.status(202).send({ deliveryId: row.id, status: 'received' });
+      request.log.info({ deliveryId: row.id, previousStatus: row.status }, 'delivery replay requested');
+      return reply.status(202).send({
+        deliveryId: row.id,
+        outcome: 'queued',
+        previousStatus: row.status,
+        status: 'received',
+        message:
+          row.status === 'processed'
+            ? 'applied once already; it is applied again, and changes older than what the hub holds are ignored'
+            : 'it will be applied again',
+      });
     },
   );
+}
+
+// A job backing off after a failure ('retry') is no reason to wait: a replay tries again now.
+const QUEUED_OR_RUNNING = new Set(['created', 'active']);
+
+const replayAnswer = {
+  type: 'object',
+  properties: {
+    deliveryId: { type: 'string' },
+    outcome: { type: 'string', enum: ['queued', 'already_queued'] },
+    previousStatus: { type: 'string', enum: [...STATUSES] },
+    status: { type: 'string', enum: [...STATUSES] },
+    message: { type: 'string' },
+  },
+  required: ['deliveryId', 'outcome', 'previousStatus', 'status', 'message'],
+} as const;
+
+/** Why a delivery cannot be applied again, or null when it can. */
+function replayRefusal(
+  row: NonNullable<DeliveryRow>,
+): { reason: 'duplicate' | 'rejected' | 'no_body' | 'no_connection'; message: string } | null {
+  if (row.status === 'duplicate')
+    return { reason: 'duplicate', message: 'a repeat of another delivery: replay the original instead' };
+  if (row.status === 'rejected')
+    return {
+      reason: 'rejected',
+      message: `refused when it arrived (${row.reject_reason ?? 'rejected'}), so there is nothing to apply`,
+    };
+  if (!row.connection_id) return { reason: 'no_connection', message: 'its connection no longer exists' };
+  if (!row.body) return { reason: 'no_body', message: 'its body is no longer kept, so it cannot be applied' };
+  return null;
 }

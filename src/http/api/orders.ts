@@ -5,8 +5,10 @@ import { ORDER_STATES } from '../../domain/order-state.ts';
 import { findDeferredOperations } from '../../pipeline/deferrals.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
+import { failedDeliveriesOf, hasFailedDelivery } from '../../pipeline/order-deliveries.ts';
 import { releaseWithoutUnidentified } from '../../pipeline/route/release-lines.ts';
-import { requeueTrackingWriteback } from '../../pipeline/writeback/write-tracking.ts';
+import { decideRetry } from '../../pipeline/route/retry-order.ts';
+import { findUnwrittenTracking, requeueTrackingWriteback } from '../../pipeline/writeback/write-tracking.ts';
 import { errorSchema } from '../errors.ts';
 import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
 
@@ -68,6 +70,36 @@ const shipmentSchema = {
   },
 } as const;
 
+const failedDeliverySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    connectionId: nullableString,
+    connector: { type: 'string' },
+    source: { type: 'string' },
+    topic: nullableString,
+    status: { type: 'string', enum: ['failed', 'dead'] },
+    attempts: { type: 'integer' },
+    lastError: nullableString,
+    receivedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const retryAnswer = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    outcome: { type: 'string', enum: ['queued', 'already_queued'] },
+    action: {
+      type: ['string', 'null'],
+      enum: ['route_again', 'route', 'submit', 'cancel', 'answer_cancellation', null],
+    },
+    status: { type: 'string', description: 'The order’s status when asked' },
+    message: { type: 'string' },
+  },
+  required: ['orderId', 'outcome', 'status', 'message'],
+} as const;
+
 const orderDetail = {
   type: 'object',
   properties: {
@@ -108,6 +140,12 @@ const orderDetail = {
       },
     },
     shipments: { type: 'array', items: shipmentSchema },
+    failedDeliveries: {
+      type: 'array',
+      description:
+        'Deliveries about this order (from its storefront) or its shipments (from its 3PLs) that failed or dead-lettered: replay them with POST /api/deliveries/:id/replay',
+      items: failedDeliverySchema,
+    },
     timeline: {
       type: 'array',
       items: {
@@ -181,7 +219,14 @@ async function stuckWritebacks(hub: Hub, shipmentIds: string[]) {
 
 export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
   app.get<{
-    Querystring: { status?: string; merchantId?: string; held?: boolean; limit: number; cursor?: string };
+    Querystring: {
+      status?: string;
+      merchantId?: string;
+      held?: boolean;
+      deliveryFailed?: boolean;
+      limit: number;
+      cursor?: string;
+    };
   }>(
     '/api/orders',
     {
@@ -198,6 +243,10 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
               type: 'boolean',
               description: 'Only orders with lines waiting to be identified (whole order or a held part)',
             },
+            deliveryFailed: {
+              type: 'boolean',
+              description: 'Only orders with a failed or dead delivery (true), or without one (false)',
+            },
             ...pageQuerySchema,
           },
         },
@@ -211,7 +260,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
       },
     },
     async (request) => {
-      const { status, merchantId, held, limit, cursor } = request.query;
+      const { status, merchantId, held, deliveryFailed, limit, cursor } = request.query;
       const after = decodeCursor(cursor);
       const heldLines = (eb: ExpressionBuilder<Database, 'orders'>) =>
         eb
@@ -240,6 +289,8 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           return held ? waiting : eb.not(waiting);
         });
       }
+      if (deliveryFailed !== undefined)
+        query = query.where((eb) => (deliveryFailed ? hasFailedDelivery(eb) : eb.not(hasFailedDelivery(eb))));
       if (after) query = query.where(olderThan('orders', 'created_at', after));
       const { page, nextCursor } = toPage(await query.execute(), limit);
       return {
@@ -266,7 +317,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
-      const [lines, shipments, shipmentLines, events] = await Promise.all([
+      const [lines, shipments, shipmentLines, events, failedDeliveries] = await Promise.all([
         hub.db
           .selectFrom('order_lines')
           .selectAll()
@@ -291,6 +342,7 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
           .where('order_id', '=', order.id)
           .orderBy('id')
           .execute(),
+        failedDeliveriesOf(hub.db, order),
       ]);
       const heldPart = lines.filter(
         (l) => l.disposition === 'held' && (l.disposition_detail as { part?: boolean } | null)?.part,
@@ -346,6 +398,17 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
             .filter((l) => l.shipment_id === s.id)
             .map((l) => ({ sku: l.sku, quantity: l.quantity })),
         })),
+        failedDeliveries: failedDeliveries.map((d) => ({
+          id: d.id,
+          connectionId: d.connection_id,
+          connector: d.connector,
+          source: d.source,
+          topic: d.topic,
+          status: d.status,
+          attempts: d.attempts,
+          lastError: d.last_error,
+          receivedAt: d.received_at.toISOString(),
+        })),
         timeline: events.map((e) => ({ type: e.type, at: e.created_at.toISOString(), detail: e.detail })),
       };
     },
@@ -356,22 +419,65 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
     {
       schema: {
         summary: 'Route a held order again (after its cause was fixed)',
+        description:
+          '202 `queued` with the `action` taken: `route_again` (a held order with nothing at a 3PL is routed from the start), `route` (a received order), `submit` (shipments not yet at a 3PL are sent again), `cancel` (a cancellation not yet carried out), `answer_cancellation`. 200 `already_queued`: a retry is waiting or running. 409 `nothing_to_retry` or `not_ready`, with the reason: nothing is queued.',
         tags: ['orders'],
         params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-        response: { 202: { type: 'object', properties: { orderId: { type: 'string' } } }, 404: errorSchema },
+        response: {
+          200: retryAnswer,
+          202: retryAnswer,
+          404: errorSchema,
+          409: {
+            type: 'object',
+            properties: { ...errorSchema.properties, status: { type: 'string' } },
+            required: ['error', 'message', 'status'],
+          },
+        },
       },
     },
     async (request, reply) => {
       const order = await hub.db
         .selectFrom('orders')
-        .select('id')
+        .select(['id', 'status', 'status_reason', 'cancelled', 'ready_to_fulfill', 'cancellation_requested'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!order) return reply.status(404).send({ error: 'not_found', message: 'no such order' });
+      const shipments = await hub.db
+        .selectFrom('shipments')
+        .select('status')
+        .where('order_id', '=', order.id)
+        .execute();
+      const unwritten = await findUnwrittenTracking(hub, order.id);
+      const decision = decideRetry(
+        order,
+        shipments.map((s) => s.status),
+        unwritten.length,
+      );
+      if (decision.kind === 'refused') {
+        return reply
+          .status(409)
+          .send({ error: decision.reason, message: decision.message, status: order.status });
+      }
+      const waiting = await hub.boss.findJobs('advance-order', { key: order.id, queued: true });
+      if (waiting.some((job) => job.state === 'created')) {
+        return reply.status(200).send({
+          orderId: order.id,
+          outcome: 'already_queued',
+          action: decision.action,
+          status: order.status,
+          message: 'a retry of this order is already waiting to run',
+        });
+      }
       await enqueue(hub.boss, 'advance-order', { orderId: order.id }, { serialKey: order.id });
       // A shipped order's tracking that was never written (dead-lettered, say) is written again.
       await requeueTrackingWriteback(hub, order.id);
-      return reply.status(202).send({ orderId: order.id });
+      return reply.status(202).send({
+        orderId: order.id,
+        outcome: 'queued',
+        action: decision.action,
+        status: order.status,
+        message: decision.message,
+      });
     },
   );
 

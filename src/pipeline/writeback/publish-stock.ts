@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { StorefrontConnector } from '../../sdk/contracts.ts';
+import type { PublishStockResult, StorefrontConnector } from '../../sdk/contracts.ts';
+import { RetryableError } from '../../sdk/errors.ts';
+import { describeFailure, recordStockPublication } from '../connection-health.ts';
 import type { Hub } from '../hub.ts';
 import type { JobHandler } from '../jobs.ts';
 
@@ -28,13 +30,18 @@ export function stockToPublish(
 }
 
 /**
- * Brings one storefront's stock in line with the 3PLs. Only SKUs whose quantity differs from what
- * we last told this storefront are sent, so bursts of stock events coalesce into one small call.
- * The job id is the idempotency key: a retry of the same publication reuses it.
+ * Brings one storefront's stock in line with the 3PLs. It reads the latest state when it runs and
+ * sends only SKUs whose quantity differs from what we last told this storefront; with at most one
+ * publication waiting per storefront (the queue's policy), a burst of stock events becomes a few
+ * small calls. The job id is the idempotency key: a retry of the same publication reuses it.
+ *
+ * SKUs the storefront refuses one by one are recorded on the connection (shown by the API) and not
+ * as published, so the next publication sends them again; when another attempt may succeed by
+ * itself, the job is retried now.
  */
 export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
   return {
-    async run({ connectionId }, { idempotencyKey }) {
+    async run({ connectionId }, { idempotencyKey, log }) {
       const storefront = await hub.connections.get(connectionId);
       if (storefront?.row.status !== 'active' || storefront.row.role !== 'storefront') return;
       const merchantId = storefront.row.merchant_id;
@@ -70,25 +77,71 @@ export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
       );
       if (changed.length === 0) return;
       const connector = storefront.connector as StorefrontConnector;
-      await hub.connections.call(storefront, () =>
-        connector.publishStock(storefront.context, changed, { idempotencyKey }),
+      let result: PublishStockResult | undefined;
+      try {
+        result = await hub.connections.call(storefront, () =>
+          connector.publishStock(storefront.context, changed, { idempotencyKey }),
+        );
+      } catch (error) {
+        await recordStockPublication(hub.db, storefront.row, {
+          skus: changed.length,
+          failed: [],
+          published: [],
+          error: describeFailure(error),
+        });
+        throw error;
+      }
+      const wanted = new Map(changed.map((c) => [c.sku, c.available]));
+      const failed = (result?.failed ?? []).flatMap((failure) => {
+        const available = wanted.get(failure.sku);
+        return available === undefined ? [] : [{ ...failure, available }];
+      });
+      const refused = new Set(failed.map((f) => f.sku));
+      const published = changed.filter((c) => !refused.has(c.sku));
+      await hub.db.transaction().execute(async (trx) => {
+        if (published.length > 0) {
+          await trx
+            .insertInto('stock_publications')
+            .values(
+              published.map((c) => ({
+                merchant_id: merchantId,
+                connection_id: connectionId,
+                sku: c.sku,
+                available: c.available,
+              })),
+            )
+            .onConflict((oc) =>
+              oc
+                .columns(['connection_id', 'sku'])
+                .doUpdateSet({ available: sql`excluded.available`, published_at: sql`now()` }),
+            )
+            .execute();
+        }
+        await recordStockPublication(trx, storefront.row, {
+          skus: changed.length,
+          failed,
+          published: published.map((c) => c.sku),
+          error: null,
+        });
+      });
+      if (failed.length === 0) return;
+      log.warn(
+        {
+          connectionId,
+          failed: failed.slice(0, 20).map((f) => `${f.sku} (${f.code})`),
+          count: failed.length,
+        },
+        'the storefront refused some stock updates',
       );
-      await hub.db
-        .insertInto('stock_publications')
-        .values(
-          changed.map((c) => ({
-            merchant_id: merchantId,
-            connection_id: connectionId,
-            sku: c.sku,
-            available: c.available,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['connection_id', 'sku'])
-            .doUpdateSet({ available: sql`excluded.available`, published_at: sql`now()` }),
-        )
-        .execute();
+      const retryable = failed.filter((f) => f.retryable);
+      if (retryable.length > 0) {
+        // What was set is recorded, so the retry sends only the SKUs that were refused.
+        throw new RetryableError(
+          'stock_items_failed',
+          `${retryable.length} stock updates failed and are tried again`,
+          { skus: retryable.slice(0, 50).map((f) => f.sku), count: retryable.length },
+        );
+      }
     },
   };
 }

@@ -128,21 +128,25 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
  * A person's retry of an order: every shipment that left with tracking not yet written back is
  * queued again, its deferral count started afresh (a dead-lettered write-back is thus retried).
  */
+/** Shipments of the order that shipped with tracking the storefront was never told (or told another). */
+export async function findUnwrittenTracking(hub: Pick<Hub, 'db'>, orderId: string): Promise<string[]> {
+  const shipments = await hub.db
+    .selectFrom('shipments')
+    .select(['id', 'tracking_number', 'tracking_written_number'])
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['shipped', 'delivered'])
+    .where('tracking_number', 'is not', null)
+    .execute();
+  return shipments.filter((s) => s.tracking_number !== s.tracking_written_number).map((s) => s.id);
+}
+
 export async function requeueTrackingWriteback(hub: Hub, orderId: string): Promise<number> {
-  const unwritten = (
-    await hub.db
-      .selectFrom('shipments')
-      .select(['id', 'tracking_number', 'tracking_written_number'])
-      .where('order_id', '=', orderId)
-      .where('status', 'in', ['shipped', 'delivered'])
-      .where('tracking_number', 'is not', null)
-      .execute()
-  ).filter((shipment) => shipment.tracking_number !== shipment.tracking_written_number);
+  const unwritten = await findUnwrittenTracking(hub, orderId);
   if (unwritten.length === 0) return 0;
   await hub.db.transaction().execute(async (trx) => {
-    for (const shipment of unwritten) {
-      await clearDeferral(trx, QUEUE, shipment.id);
-      await enqueue(hub.boss, QUEUE, { shipmentId: shipment.id }, { serialKey: `order:${orderId}`, trx });
+    for (const shipmentId of unwritten) {
+      await clearDeferral(trx, QUEUE, shipmentId);
+      await enqueue(hub.boss, QUEUE, { shipmentId }, { serialKey: `order:${orderId}`, trx });
     }
   });
   return unwritten.length;

@@ -747,6 +747,20 @@ export class FakeShop {
       quantity: number;
       changeFromQuantity: number | null;
     }[];
+    // Shopify refuses a row naming an item that no longer exists (a product deleted), and applies nothing.
+    const gone = rows.flatMap((row, index) =>
+      this.inventory.some((candidate) => candidate.id === row.inventoryItemId) ? [] : [index],
+    );
+    if (gone.length > 0) {
+      return {
+        inventoryAdjustmentGroup: null,
+        userErrors: gone.map((index) => ({
+          code: 'INVALID_INVENTORY_ITEM',
+          field: ['input', 'quantities', String(index), 'inventoryItemId'],
+          message: 'The specified inventory item could not be found.',
+        })),
+      };
+    }
     const stale = rows.flatMap((row, index) => {
       const item = this.inventory.find((candidate) => candidate.id === row.inventoryItemId);
       const current = item?.available.get(row.locationId);
