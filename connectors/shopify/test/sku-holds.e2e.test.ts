@@ -147,7 +147,9 @@ describe('Shopify: a line without a SKU', () => {
     expect(held.statusDetail.message).toContain(`PUT ${variantPath(8_202)}`);
     expect(hub.threePl.orders().filter((o) => o.order_number === '#2002')).toHaveLength(0);
 
-    expect((await hub.api('POST', `/api/orders/${held.id}/retry`)).status).toBe(202);
+    // The policy change above may have queued a re-route of this order already: either way it runs.
+    const retried = await hub.api('POST', `/api/orders/${held.id}/retry`);
+    expect(retried.body.outcome).toMatch(/^(queued|already_queued)$/);
     await eventually(async () => {
       const found = await hubOrder(hub, '2002');
       const holds = found?.timeline.filter((event: any) => event.type === 'order.on_hold').length ?? 0;

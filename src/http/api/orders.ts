@@ -447,7 +447,17 @@ export async function orderRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
         .select('status')
         .where('order_id', '=', order.id)
         .execute();
-      const unwritten = await findUnwrittenTracking(hub, order.id);
+      // Tracking whose write-back is queued or running is on its way, not something to retry, unless
+      // that write-back is stuck or was given up on (a remote that keeps deferring).
+      const unwrittenIds = await findUnwrittenTracking(hub, order.id);
+      const writing = await hub.boss.findJobs('write-tracking', { key: `order:${order.id}` });
+      const inFlight = writing.some((job) => ['created', 'retry', 'active'].includes(job.state));
+      const givenUp = new Set(
+        (await findDeferredOperations(hub.db, 'write-tracking', unwrittenIds))
+          .filter((operation) => operation.stuck || operation.deadLettered)
+          .map((operation) => operation.subject),
+      );
+      const unwritten = unwrittenIds.filter((id) => !inFlight || givenUp.has(id));
       const decision = decideRetry(
         order,
         shipments.map((s) => s.status),
