@@ -16,9 +16,13 @@ declare module 'fastify' {
   }
 }
 
-/** The scope the authentication hook gave this request (the operator token gives the operator scope). */
+/**
+ * The scope the authentication hook gave this request (the operator token gives the operator scope).
+ * Fails closed: a route reached without authentication is a bug, answered 500, never all merchants.
+ */
 export function scopeOf(request: FastifyRequest): MerchantScope {
-  return request.scope ?? OPERATOR_SCOPE;
+  if (!request.scope) throw new Error('request reached an admin route without an authenticated scope');
+  return request.scope;
 }
 
 /** The merchant a scope is limited to, or null when it sees all of them. */

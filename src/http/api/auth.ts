@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OPERATOR_SCOPE } from '../scope.ts';
 
 /** Bearer-token check for the admin API, in constant time. */
 export function bearerAuth(token: string) {
@@ -13,5 +14,6 @@ export function bearerAuth(token: string) {
         .header('www-authenticate', 'Bearer')
         .send({ error: 'unauthorized', message: 'a valid bearer token is required' });
     }
+    request.scope = OPERATOR_SCOPE;
   };
 }
