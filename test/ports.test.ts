@@ -13,6 +13,7 @@ import { type HubDatabase, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createMetrics, type Metrics } from '../src/metrics.ts';
 import { ConnectionStore } from '../src/pipeline/connection-store.ts';
+import { portOf } from '../src/pipeline/ports/connection-port.ts';
 import { ConnectionRoleError } from '../src/pipeline/ports/connection-role.ts';
 import { fulfillmentPort } from '../src/pipeline/ports/fulfillment-port.ts';
 import { deleteExpiredOutboundCalls } from '../src/pipeline/ports/outbound-call-log.ts';
@@ -258,6 +259,20 @@ describe('ports', () => {
       .where('idempotency_key', '=', 'publication-1')
       .execute();
     expect(published).toMatchObject([{ operation: 'publishStock', connection_id: shopId, order_id: null }]);
+  });
+
+  it('gives either role its own port, for calls every connector has (reconciliation)', async () => {
+    const shop = portOf(deps, (await connections.get(shopId))!);
+    const threePl = portOf(deps, (await connections.get(threePlId))!);
+    expect(shop.connection.connector.manifest.role).toBe('storefront');
+    expect(threePl.connection.connector.manifest.role).toBe('fulfillment');
+    expect(await shop.pollSince(null)).toEqual({ events: [], nextCursor: null });
+    const polls = await hubDb.db
+      .selectFrom('outbound_calls')
+      .select(['connection_id', 'operation', 'status'])
+      .where('operation', '=', 'pollSince')
+      .execute();
+    expect(polls).toEqual([{ connection_id: shopId, operation: 'pollSince', status: 'ok' }]);
   });
 
   it('does not fail the call when its record cannot be written, and counts the failure', async () => {
