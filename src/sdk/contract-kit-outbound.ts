@@ -31,7 +31,10 @@ export type RemoteRefusal = { kind: 'rate_limited'; retryAfterSeconds: number } 
 export interface RemoteBase<S, C> {
   /** A context whose settings point at this remote. */
   context: ConnectionContext<S, C>;
-  /** The platform answers the next API call with this refusal (the kit makes that one call next). */
+  /**
+   * The platform refuses the operation the kit calls next: a 429 on its first request, a validation
+   * answer on the request that carries the data (the write, not a read before it).
+   */
   refuseNext(refusal: RemoteRefusal): void | Promise<void>;
   /**
    * Makes `count` changes at the platform that `pollSince` must report, and returns one key per
