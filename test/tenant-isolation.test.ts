@@ -49,7 +49,7 @@ async function seedMerchant(hub: TestHub, name: string): Promise<Rows> {
       source_order_id: `${name}-order-1`,
       source_order_name: `#${name}-1`,
       source_updated_at: now,
-      status: 'held',
+      status: 'on_hold',
       ready_to_fulfill: true,
       currency: 'EUR',
       total_minor: 1000,
