@@ -3,7 +3,7 @@ import type { Connection } from '../../db/types.ts';
 import { readConnectionHealth } from '../../pipeline/connection-health.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { ConnectionInputError, saveConnection, webhookUrlFor } from '../../pipeline/manage-connections.ts';
-import { type ReconcileReport, reconcileConnection } from '../../pipeline/reconcile.ts';
+import { type ReconcileReport, reconcileConnection } from '../../pipeline/reconcile/reconcile.ts';
 import { errorSchema } from '../errors.ts';
 
 const connectionSchema = {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Hub } from '../../pipeline/hub.ts';
-import { enqueueReroute } from '../../pipeline/route/reroute-held.ts';
+import { enqueueReroute } from '../../pipeline/reroute-trigger.ts';
 import {
   deleteSkuMapEntry,
   putSkuMapEntry,

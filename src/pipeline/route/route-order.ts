@@ -10,8 +10,8 @@ import {
 import { planRoute, type UnidentifiedLine } from '../../routing/plan-route.ts';
 import { buildSkuMap } from '../../routing/resolve-lines.ts';
 import type { Hub } from '../hub.ts';
+import { moveOrderTo, refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
-import { moveOrderTo, refreshOrderFromShipments } from './order-status.ts';
 import { skuMapEntriesFor } from './sku-map-store.ts';
 import { ensureStockKnown } from './stock-catalog.ts';
 
@@ -51,7 +51,10 @@ async function hasHeldLines(db: Hub['db'] | Transaction<Database>, orderId: stri
  * an order whose other lines are at a 3PL (after a SKU map change, new stock or a policy change).
  * Lines become shipments (rows, submitted later) or keep a disposition saying why they are in none.
  */
-export async function routeOrder(hub: Hub, orderId: string): Promise<void> {
+export async function routeOrder(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  orderId: string,
+): Promise<void> {
   const found = await hub.db
     .selectFrom('orders')
     .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')

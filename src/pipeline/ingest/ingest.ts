@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database, DeliveryStatus } from '../db/types.ts';
-import type { InboundRequest, VerifyFailure } from '../sdk/contracts.ts';
-import { MalformedPayloadError } from '../sdk/errors.ts';
-import { isStorableText } from '../sdk/payload.ts';
-import type { ConnectionStore } from './connection-store.ts';
-import { enqueue } from './jobs.ts';
+import type { Database, DeliveryStatus } from '../../db/types.ts';
+import type { InboundRequest, VerifyFailure } from '../../sdk/contracts.ts';
+import { MalformedPayloadError } from '../../sdk/errors.ts';
+import { isStorableText } from '../../sdk/payload.ts';
+import type { ConnectionStore } from '../connection-store.ts';
+import { enqueue } from '../jobs.ts';
 
 export type RejectReason =
   | VerifyFailure

@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, HealthReport } from '../sdk/contracts.ts';
-import { isStorableText } from '../sdk/payload.ts';
+import type { CanonicalEvent, HealthReport } from '../../sdk/contracts.ts';
+import { isStorableText } from '../../sdk/payload.ts';
 import {
   claimReconciliation,
   describeFailure,
   type ReconciliationRecord,
   recordReconciliation,
-} from './connection-health.ts';
-import type { Hub } from './hub.ts';
-import { isUuid } from './ingest.ts';
-import { enqueue, type JobHandler } from './jobs.ts';
+} from '../connection-health.ts';
+import type { Hub } from '../hub.ts';
+import { isUuid } from '../ingest/ingest.ts';
+import { enqueue, type JobHandler } from '../jobs.ts';
 
 /**
  * Webhooks are hints; this is the truth. Each connection is asked what changed since its cursor,
  * and the answer goes through the same inbox as a webhook would (a delivery with source `poll`,
  * deduplicated, replayable), so both paths apply a change exactly once.
  */
-export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
+export function reconcileHandler(hub: Pick<Hub, 'boss' | 'connections' | 'db'>): JobHandler<'reconcile'> {
   return {
     async run({ connectionId }, { log }) {
       if (!connectionId) {
@@ -57,7 +57,7 @@ export type ReconcileOutcome =
  * record what it found on the connection's health. Two never run at once for a connection.
  */
 export async function reconcileConnection(
-  hub: Hub,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
   connectionId: string,
   trigger: 'job' | 'api',
   log: Logger,
@@ -181,7 +181,11 @@ export async function reconcileConnection(
  * version, a shipment not in that state. The rest were already delivered by a webhook (a poll
  * always sees them again). Other events count as news when they are recorded.
  */
-async function eventsNewToTheHub(hub: Hub, connectionId: string, events: CanonicalEvent[]) {
+async function eventsNewToTheHub(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  connectionId: string,
+  events: CanonicalEvent[],
+) {
   const orderIds = new Set<string>();
   const shipmentIds = new Set<string>();
   for (const event of events) {
