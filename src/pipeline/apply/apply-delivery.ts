@@ -3,7 +3,6 @@ import { canonicalEventProblem } from '../../sdk/canonical-schema.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { ConnectorError, MalformedPayloadError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
-import { SUB_PATH_HEADER } from '../ingest/ingest.ts';
 import type { JobHandler } from '../jobs.ts';
 import { type ApplyDeps, applyEvents } from './apply-events.ts';
 import { holdInvalidOrder } from './hold-invalid-order.ts';
@@ -39,7 +38,7 @@ export function applyDeliveryHandler(hub: ApplyDeliveryDeps): JobHandler<'apply-
         events = JSON.parse(rawBody.toString('utf8')) as CanonicalEvent[];
       } else {
         try {
-          const subPath = delivery.headers[SUB_PATH_HEADER];
+          const subPath = delivery.sub_path;
           events = await source.connector.toEvents(
             {
               topic: delivery.topic ?? '',

@@ -10,6 +10,7 @@ import {
   recordReconciliation,
 } from '../connection-health.ts';
 import type { Hub } from '../hub.ts';
+import { acceptDelivery } from '../ingest/inbox.ts';
 import { isUuid } from '../ingest/ingest.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
 
@@ -101,45 +102,20 @@ export async function reconcileConnection(
     const news = await eventsNewToTheHub(hub, source.row.id, result.events);
     await hub.db.transaction().execute(async (trx) => {
       for (const [index, event] of result.events.entries()) {
-        const body = Buffer.from(JSON.stringify([event]));
-        const key = storableKey(pollDedupeKey(event));
-        const inserted = await trx
-          .insertInto('deliveries')
-          .values({
-            merchant_id: source.row.merchant_id,
-            connection_id: source.row.id,
-            connector: source.row.connector,
-            source: 'poll',
-            topic: event.type,
-            dedupe_key: key,
-            serial_key: serialKeyOf(event),
-            headers: JSON.stringify({}),
-            body,
-            body_size: body.length,
-            status: 'received',
-            http_status: 200,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['connection_id', 'dedupe_key'])
-              .where('duplicate_of', 'is', null)
-              .where('dedupe_key', 'is not', null)
-              .doNothing(),
-          )
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) continue;
+        const accepted = await acceptDelivery(hub.boss, trx, {
+          merchantId: source.row.merchant_id,
+          connectionId: source.row.id,
+          connector: source.row.connector,
+          source: 'poll',
+          topic: event.type,
+          dedupeKey: storableKey(pollDedupeKey(event)),
+          serialKey: serialKeyOf(event),
+          headers: {},
+          body: Buffer.from(JSON.stringify([event])),
+        });
+        if (!accepted) continue;
         report.recorded += 1;
         if (news[index]) report.recovered[event.type] = (report.recovered[event.type] ?? 0) + 1;
-        await enqueue(
-          hub.boss,
-          'apply-delivery',
-          { deliveryId: inserted.id },
-          {
-            serialKey: `${source.row.id}:${serialKeyOf(event) ?? inserted.id}`,
-            trx,
-          },
-        );
       }
       if (result.nextCursor && result.nextCursor !== cursor) {
         await trx
