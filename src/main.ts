@@ -1,8 +1,8 @@
 import { createConnectors } from '../connectors/registry.ts';
+import { startSandboxDemo } from '../sandbox/demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createProcessLogger, wantsReadableLogs } from './logger.ts';
 import { webhookSecretHeaders } from './pipeline/registry.ts';
-import { startSandboxDemo } from './sandbox-demo.ts';
 import { startHub } from './start-hub.ts';
 
 let config: ReturnType<typeof loadConfig>;

@@ -1,4 +1,4 @@
-import type { BodyErasedReason, DeliveryStatus } from '../../db/types.ts';
+import type { BodyErasedReason, Delivery, DeliveryStatus } from '../../db/types.ts';
 import type { Hub } from '../hub.ts';
 import { applySerialKey, enqueueApply } from './inbox.ts';
 
@@ -8,7 +8,6 @@ export type ReplayRefusal = 'duplicate' | 'rejected' | 'no_body' | 'no_connectio
 
 /** What `POST /api/deliveries/:id/replay` answers, decided here; the route only maps it to HTTP. */
 export type ReplayOutcome =
-  | { kind: 'not_found' }
   | { kind: 'body_erased'; message: string }
   | { kind: 'refused'; reason: ReplayRefusal; message: string; originalDeliveryId: string | null }
   | {
@@ -30,15 +29,10 @@ const QUEUED_OR_RUNNING = new Set(['created', 'active']);
 
 /**
  * Applies a stored delivery again, through the same inbox job as when it arrived (safe: changes
- * apply only when newer). One already waiting or being applied is left alone.
+ * apply only when newer). One already waiting or being applied is left alone. The caller found
+ * the row within its merchant scope.
  */
-export async function replayDelivery(deps: ReplayDeps, deliveryId: string): Promise<ReplayOutcome> {
-  const row = await deps.db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('id', '=', deliveryId)
-    .executeTakeFirst();
-  if (!row) return { kind: 'not_found' };
+export async function replayDelivery(deps: ReplayDeps, row: Delivery): Promise<ReplayOutcome> {
   if (row.body_erased_at) {
     return {
       kind: 'body_erased',
@@ -81,12 +75,7 @@ export async function replayDelivery(deps: ReplayDeps, deliveryId: string): Prom
 }
 
 /** Why a delivery cannot be applied again, or null when it can. */
-function replayRefusal(row: {
-  status: DeliveryStatus;
-  reject_reason: string | null;
-  connection_id: string | null;
-  body: Uint8Array | null;
-}): { reason: ReplayRefusal; message: string } | null {
+function replayRefusal(row: Delivery): { reason: ReplayRefusal; message: string } | null {
   if (row.status === 'duplicate')
     return { reason: 'duplicate', message: 'a repeat of another delivery: replay the original instead' };
   if (row.status === 'rejected')
