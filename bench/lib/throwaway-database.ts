@@ -1,0 +1,52 @@
+/**
+ * A throwaway database per scenario, like the tests use: a fresh PostgreSQL database on the server
+ * named by BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), or a fresh
+ * PGlite folder; dropped when the scenario ends.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface ThrowawayDatabase {
+  engine: Engine;
+  /** PostgreSQL only. */
+  databaseUrl: string | null;
+  /** The hub's DATA_DIR (PGlite keeps its files under it). */
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export async function createThrowawayDatabase(engine: Engine): Promise<ThrowawayDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
+  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  if (engine === 'pglite') return { engine, databaseUrl: null, dataDir, drop: async () => removeDir() };
+  const name = `hub_bench_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    engine,
+    databaseUrl: url.toString(),
+    dataDir,
+    async drop() {
+      removeDir();
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
