@@ -4,6 +4,7 @@
  * each order placed here BENCH_SHIP_DELAY_MS after accepting it). It counts what the benchmark checks:
  * accepted creates per reference (a duplicated 3PL order), create requests, and both legs' latency.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createStorefrontSimulator,
@@ -25,6 +26,11 @@ interface Timing {
   shippedAt?: number;
   trackedAt?: number;
 }
+
+// When this process is late, so are its timestamps: its own event-loop delay says whether the fakes,
+// not the hub, were the bottleneck.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const byName = new Map<string, Timing>();
 const acceptedPerReference = new Map<string, number>();
@@ -104,6 +110,16 @@ serveParent(
       return {};
     },
     place: (message) => placeOrders(Number(message.rate), Number(message.seconds)),
+    /** Once, at the end: reading every recorded event is too costly to poll. */
+    deliveryAttempts: () => {
+      const attempts = storefront.events().map((event) => event.attempts);
+      return {
+        webhooks: attempts.length,
+        retried: attempts.filter((list) => list.length > 1).length,
+        undelivered: storefront.events().filter((event) => event.outcome !== 'delivered').length,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      };
+    },
     stats: () => {
       const timings = [...byName.values()];
       const shipped = timings.filter((timing) => timing.shippedAt !== undefined);

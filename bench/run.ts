@@ -179,6 +179,14 @@ try {
       ...leg('storefront webhook → 3PL create', one.intake),
       ...leg('3PL shipped → storefront tracking', one.tracking),
       {
+        area: 'end to end',
+        figure: 'storefront webhooks retried / undelivered',
+        target: 'reference',
+        baseline: '',
+        measured: `${one.deliveries.retried} / ${one.deliveries.undelivered} of ${one.deliveries.webhooks} (fakes loop p99 ${ms(one.deliveries.loopDelayP99Ms)})`,
+        pass: null,
+      },
+      {
         area: 'scale-out',
         figure: '3PL creates/s, 2 processes vs 1',
         target: 'printed',

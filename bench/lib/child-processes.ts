@@ -20,6 +20,8 @@ export async function startChild<T>(
 ): Promise<Child<T>> {
   const child = fork(new URL(`../${script}`, import.meta.url), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone, not JSON: a latency that never arrived is Infinity, and must stay so.
+    serialization: 'advanced',
     env: { ...process.env, ...env },
     execArgv: [...process.execArgv, ...execArgv],
   });

@@ -37,6 +37,13 @@ export interface FakesStats {
   tracking: LegSummary;
 }
 
+export interface DeliveryAttempts {
+  webhooks: number;
+  retried: number;
+  undelivered: number;
+  loopDelayP99Ms: number;
+}
+
 export interface HubStack {
   database: ThrowawayDatabase;
   hubs: Child<HubInfo>[];
@@ -44,6 +51,8 @@ export interface HubStack {
   storefrontWebhookUrl: string;
   storefrontWebhookSecret: string;
   fakesStats(): Promise<FakesStats>;
+  /** The storefront fake's webhooks: how many needed a retry; and the fakes' event-loop delay. */
+  deliveryAttempts(): Promise<DeliveryAttempts>;
   storedDeliveries(): Promise<number>;
   /** Jobs of a queue this hub process finished, from its own /metrics. */
   jobsDone(hub: HubInfo, queue: string): Promise<number>;
@@ -115,6 +124,7 @@ export async function startHubStack(options: StackOptions): Promise<HubStack> {
       storefrontWebhookUrl: storefront.webhookUrl,
       storefrontWebhookSecret: fakes.info.storefrontSecrets.webhookSecret,
       fakesStats: () => ask<FakesStats>(fakes.child, 'stats'),
+      deliveryAttempts: () => ask<DeliveryAttempts>(fakes.child, 'deliveryAttempts'),
       storedDeliveries: async () => (await ask<{ deliveries: number }>(hubs[0]!.child, 'count')).deliveries,
       async jobsDone(hub, queue) {
         const text = await (await fetch(`${hub.url}/metrics`)).text();

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ask } from '../lib/child-processes.ts';
-import { type FakesStats, startHubStack } from '../lib/hub-stack.ts';
+import { type DeliveryAttempts, type FakesStats, startHubStack } from '../lib/hub-stack.ts';
 
 export interface EndToEndPlan {
   rate: number;
@@ -22,6 +22,7 @@ export interface EndToEnd extends FakesStats {
   /** apply-delivery jobs each hub process finished. */
   appliedPerProcess: number[];
   stored: number;
+  deliveries: DeliveryAttempts;
 }
 
 export async function measureEndToEnd(plan: EndToEndPlan): Promise<EndToEnd> {
@@ -53,6 +54,7 @@ export async function measureEndToEnd(plan: EndToEndPlan): Promise<EndToEnd> {
       createRate: stats.accepted / ((lastCreateAt - started) / 1000),
       appliedPerProcess,
       stored: await stack.storedDeliveries(),
+      deliveries: await stack.deliveryAttempts(),
     };
   } finally {
     await stack.close();
