@@ -4,6 +4,8 @@
  * The parent drops the database; the fakes and the load live in other processes. JOB_* and
  * DATABASE_POOL_SIZE pass through, so the hub's defaults are measured unless a run overrides them.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.ts';
 import { startHub } from '../src/start-hub.ts';
 import { serveParent } from './lib/child-processes.ts';
@@ -31,8 +33,23 @@ const config = loadConfig({
 });
 const running = await startHub(config, { workers: process.env.BENCH_WORKERS !== '0' });
 
+// The V8 CPU profiler that --cpu-prof uses, started and stopped on request, so that ingest and the
+// workers' drain each get a profile of their own phase rather than one of the whole process life.
+const inspector = new Session();
+inspector.connect();
+
 serveParent(
   {
+    profileStart: async () => {
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      return {};
+    },
+    profileStop: async (message) => {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(String(message.path), JSON.stringify(profile));
+      return {};
+    },
     // Every delivery row, whatever its status by now: an acknowledged delivery must be one of them.
     count: async () => {
       const row = await running.hub.db

@@ -8,7 +8,8 @@
  * the table, not an error.
  *
  * Options: --quick; --only=ingest,e2e,burst,start (a subset, for development); --profile=<dir>
- * (writes a --cpu-prof profile of the PostgreSQL ingest hub process into <dir>).
+ * (writes V8 CPU profiles of the hub process during ingest and during the drain, per engine,
+ * into <dir>; `npm run bench:profile -- <file>` summarises one).
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -74,10 +75,7 @@ try {
       checkIntegrity(`naive ${engine}`, naive.acknowledged, naive.stored, 0);
       const hub = await measureHubIngest(engine, {
         ...plan.ingest,
-        profileArgs:
-          flags.profile && engine === 'postgres'
-            ? ['--cpu-prof', '--cpu-prof-dir', flags.profile]
-            : undefined,
+        profileDir: flags.profile,
       });
       checkIntegrity(`hub ingest ${engine}`, hub.acknowledged, hub.stored, hub.duplicatedReferences);
       const ratio = engine === 'postgres' ? 1.5 : 1.0;

@@ -63,8 +63,6 @@ export interface StackOptions {
   engine: Engine;
   hubProcesses?: number;
   workers?: boolean;
-  /** Extra node flags for the first hub process (the profiler). */
-  profileArgs?: string[];
 }
 
 async function api<T>(hub: HubInfo, method: string, path: string, body?: unknown): Promise<T> {
@@ -89,7 +87,7 @@ export async function startHubStack(options: StackOptions): Promise<HubStack> {
       ...(database.databaseUrl ? { BENCH_DATABASE_URL: database.databaseUrl } : {}),
     };
     // The first process applies the migrations; the others start on a migrated database.
-    const hubs: Child<HubInfo>[] = [await startChild<HubInfo>('hub-server.ts', env, options.profileArgs)];
+    const hubs: Child<HubInfo>[] = [await startChild<HubInfo>('hub-server.ts', env)];
     started.push(hubs[0]!.child);
     for (let i = 1; i < (options.hubProcesses ?? 1); i++) {
       const hub = await startChild<HubInfo>('hub-server.ts', env);

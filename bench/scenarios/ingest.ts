@@ -70,10 +70,19 @@ export interface HubIngest extends StoredLoad {
 
 export async function measureHubIngest(
   engine: Engine,
-  plan: IngestPlan & { drainSeconds: number; profileArgs?: string[] },
+  plan: IngestPlan & { drainSeconds: number; profileDir?: string },
 ): Promise<HubIngest> {
-  const stack = await startHubStack({ engine, profileArgs: plan.profileArgs });
+  const stack = await startHubStack({ engine });
+  const hub = stack.hubs[0]!.child;
+  const profile = async (phase: string) => {
+    if (plan.profileDir) await ask(hub, 'profileStart');
+    return async () => {
+      if (plan.profileDir)
+        await ask(hub, 'profileStop', { path: `${plan.profileDir}/${engine}-${phase}.cpuprofile` });
+    };
+  };
   try {
+    const stopIngestProfile = await profile('ingest');
     const ingestActivity = stack.database.databaseUrl
       ? await sampleActivity(stack.database.databaseUrl)
       : null;
@@ -85,9 +94,11 @@ export async function measureHubIngest(
       connections: plan.connections,
     });
     const activityDuringIngest = (await ingestActivity?.stop()) ?? null;
+    await stopIngestProfile();
     const stored = await stack.storedDeliveries();
 
     process.stderr.write(`  processing: watching the 3PL for up to ${plan.drainSeconds}s…\n`);
+    const stopDrainProfile = await profile('drain');
     const drainActivity = stack.database.databaseUrl
       ? await sampleActivity(stack.database.databaseUrl)
       : null;
@@ -100,6 +111,7 @@ export async function measureHubIngest(
     }
     const processingSeconds = (Date.now() - started) / 1000;
     const activityDuringDrain = (await drainActivity?.stop()) ?? null;
+    await stopDrainProfile();
     const stats = await stack.fakesStats();
     return {
       ...load,
