@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface Profile {
@@ -21,14 +22,26 @@ if (!file) throw new Error('usage: bench/profile-summary.ts <file.cpuprofile> [t
 const top = Number(process.argv[3] ?? 15);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+
+/** A native frame (a socket write, a hash) is charged to its nearest caller outside Node's internals. */
+function callerWithFile(id: number): ProfileNode | undefined {
+  for (let current = parentOf.get(id); current !== undefined; current = parentOf.get(current)) {
+    const node = byId.get(current);
+    if (node?.callFrame.url && !node.callFrame.url.startsWith('node:')) return node;
+  }
+  return undefined;
+}
+
+const REPO_ROOT = new URL('..', import.meta.url).href;
 
 function moduleOf(url: string): string {
   if (!url) return '(native / vm)';
   const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (inModules) return inModules[1]!;
   if (url.startsWith('node:')) return 'node internals';
-  const inRepo = /\/(src|connectors|bench|test)\/(.+)$/.exec(url);
-  return inRepo ? `${inRepo[1]}/${inRepo[2]}` : url;
+  return url.startsWith(REPO_ROOT) ? url.slice(REPO_ROOT.length) : url;
 }
 
 const selfByFunction = new Map<string, number>();
@@ -44,9 +57,16 @@ profile.samples.forEach((id, index) => {
     return;
   }
   total += micros;
-  const name = `${frame.functionName || '(anonymous)'} ${moduleOf(frame.url)}:${frame.lineNumber + 1}`;
+  const caller = frame.url ? undefined : callerWithFile(id);
+  const where = (f: ProfileNode['callFrame']) =>
+    `${f.functionName || '(anonymous)'} ${moduleOf(f.url)}:${f.lineNumber + 1}`;
+  const name = caller ? `${frame.functionName} ← ${where(caller.callFrame)}` : where(frame);
   selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + micros);
-  const module = frame.url ? moduleOf(frame.url) : frame.functionName;
+  const module = frame.url
+    ? moduleOf(frame.url)
+    : caller
+      ? moduleOf(caller.callFrame.url)
+      : frame.functionName;
   selfByModule.set(module, (selfByModule.get(module) ?? 0) + micros);
 });
 
