@@ -9,6 +9,9 @@ import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.ts';
 import { startHub } from '../src/start-hub.ts';
 import { serveParent } from './lib/child-processes.ts';
+import { installSqlTrace, startSqlTrace, stopSqlTrace } from './lib/sql-trace.ts';
+
+installSqlTrace();
 
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!dataDir) throw new Error('hub-server needs BENCH_DATA_DIR');
@@ -43,12 +46,13 @@ serveParent(
     profileStart: async () => {
       await inspector.post('Profiler.enable');
       await inspector.post('Profiler.start');
+      startSqlTrace();
       return {};
     },
     profileStop: async (message) => {
       const { profile } = await inspector.post('Profiler.stop');
       writeFileSync(String(message.path), JSON.stringify(profile));
-      return {};
+      return { statements: stopSqlTrace() };
     },
     // Every delivery row, whatever its status by now: an acknowledged delivery must be one of them.
     count: async () => {

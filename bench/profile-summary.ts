@@ -49,6 +49,9 @@ const selfByModule = new Map<string, number>();
 let idle = 0;
 let total = 0;
 profile.samples.forEach((id, index) => {
+  // The first delta runs from the profile's start time to the first sample, which includes the
+  // Profiler.start round trip itself (up to seconds on a busy machine): not the program's time.
+  if (index === 0) return;
   const micros = profile.timeDeltas[index] ?? 0;
   const frame = byId.get(id)?.callFrame;
   if (!frame) return;

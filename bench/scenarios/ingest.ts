@@ -3,12 +3,14 @@
  * workers on, each in its own process under the same autocannon load; for the hub, then, how fast its
  * workers turn the stored backlog into 3PL create calls (processing throughput).
  */
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ask, startChild, stopChild } from '../lib/child-processes.ts';
 import { startHubStack } from '../lib/hub-stack.ts';
 import { type LoadResult, runLoad } from '../lib/load.ts';
 import { type ActivitySummary, sampleActivity } from '../lib/pg-activity.ts';
 import { signedOrderRequests, TEMPLATE_BODY } from '../lib/signed-orders.ts';
+import type { TracedStatement } from '../lib/sql-trace.ts';
 import { createThrowawayDatabase, type Engine } from '../lib/throwaway-database.ts';
 
 export interface IngestPlan {
@@ -77,8 +79,11 @@ export async function measureHubIngest(
   const profile = async (phase: string) => {
     if (plan.profileDir) await ask(hub, 'profileStart');
     return async () => {
-      if (plan.profileDir)
-        await ask(hub, 'profileStop', { path: `${plan.profileDir}/${engine}-${phase}.cpuprofile` });
+      if (!plan.profileDir) return;
+      const { statements } = await ask<{ statements: TracedStatement[] }>(hub, 'profileStop', {
+        path: `${plan.profileDir}/${engine}-${phase}.cpuprofile`,
+      });
+      writeFileSync(`${plan.profileDir}/${engine}-${phase}.sql.json`, JSON.stringify(statements, null, 2));
     };
   };
   try {
