@@ -63,6 +63,8 @@ export interface StackOptions {
   engine: Engine;
   hubProcesses?: number;
   workers?: boolean;
+  /** PostgreSQL: auto_explain statements slower than this (see throwaway-database.ts). */
+  autoExplainMs?: number;
 }
 
 async function api<T>(hub: HubInfo, method: string, path: string, body?: unknown): Promise<T> {
@@ -76,7 +78,7 @@ async function api<T>(hub: HubInfo, method: string, path: string, body?: unknown
 }
 
 export async function startHubStack(options: StackOptions): Promise<HubStack> {
-  const database = await createThrowawayDatabase(options.engine);
+  const database = await createThrowawayDatabase(options.engine, { autoExplainMs: options.autoExplainMs });
   const started: ChildProcess[] = [];
   try {
     const fakes = await startChild<FakesInfo>('fakes.ts');

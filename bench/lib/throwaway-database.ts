@@ -22,12 +22,30 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export async function createThrowawayDatabase(engine: Engine): Promise<ThrowawayDatabase> {
+export interface DatabaseOptions {
+  /**
+   * PostgreSQL: log EXPLAIN ANALYZE of every statement slower than this into the server's log, for
+   * this database alone (auto_explain, loaded per session; pg_stat_statements needs a restart).
+   */
+  autoExplainMs?: number;
+}
+
+export async function createThrowawayDatabase(
+  engine: Engine,
+  options: DatabaseOptions = {},
+): Promise<ThrowawayDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   if (engine === 'pglite') return { engine, databaseUrl: null, dataDir, drop: async () => removeDir() };
   const name = `hub_bench_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
+  if (options.autoExplainMs !== undefined) {
+    await adminQuery(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+    await adminQuery(
+      `alter database ${name} set auto_explain.log_min_duration = '${options.autoExplainMs}ms'`,
+    );
+    await adminQuery(`alter database ${name} set auto_explain.log_analyze = on`);
+  }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {

@@ -74,7 +74,8 @@ export async function measureHubIngest(
   engine: Engine,
   plan: IngestPlan & { drainSeconds: number; profileDir?: string },
 ): Promise<HubIngest> {
-  const stack = await startHubStack({ engine });
+  // Profiled: the slow statements' plans go to the PostgreSQL server log (auto_explain).
+  const stack = await startHubStack({ engine, autoExplainMs: plan.profileDir ? 25 : undefined });
   const hub = stack.hubs[0]!.child;
   const profile = async (phase: string) => {
     if (plan.profileDir) await ask(hub, 'profileStart');
