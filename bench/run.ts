@@ -220,10 +220,18 @@ try {
     rows.push(
       {
         area,
+        figure: `orders answered within ${plan.burst.seconds} s`,
+        target: `${plan.burst.orders}`,
+        baseline: '',
+        measured: `${burst.acknowledged + burst.non2xx} (${perSecond(burst.rate)})`,
+        pass: burst.acknowledged >= plan.burst.orders,
+      },
+      {
+        area,
         figure: 'non-2xx answers / errors',
         target: '0',
         baseline: '',
-        measured: `${burst.non2xx} / ${burst.errors} (sent in ${burst.seconds.toFixed(0)} s, ${perSecond(burst.rate)})`,
+        measured: `${burst.non2xx} / ${burst.errors}`,
         pass: burst.non2xx === 0 && burst.errors === 0,
       },
       {
