@@ -15,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { stopAllChildren } from './lib/child-processes.ts';
 import { ms, perSecond, printTable, type Row } from './lib/report.ts';
+import { dropAllDatabases } from './lib/throwaway-database.ts';
 import { measureBurst } from './scenarios/burst.ts';
 import { measureEndToEnd } from './scenarios/end-to-end.ts';
 import { measureBare, measureHubIngest, measureNaive } from './scenarios/ingest.ts';
@@ -38,7 +39,7 @@ const plan = quick
     }
   : {
       ingest: { seconds: 15, connections: 64, drainSeconds: 30 },
-      e2e: { rate: 200, seconds: 60, waitSeconds: 30 },
+      e2e: { rate: 200, seconds: 60, waitSeconds: 20 },
       burst: { orders: 50_000, seconds: 60, drainSeconds: 180, connections: 64 },
       idleSeconds: 15,
     };
@@ -55,7 +56,9 @@ function checkIntegrity(where: string, acknowledged: number, stored: number, dup
 }
 
 process.on('SIGINT', () => {
-  stopAllChildren().finally(() => process.exit(130));
+  stopAllChildren()
+    .then(dropAllDatabases)
+    .finally(() => process.exit(130));
 });
 
 try {
@@ -305,6 +308,7 @@ try {
   }
 } finally {
   await stopAllChildren();
+  await dropAllDatabases();
 }
 
 console.log(

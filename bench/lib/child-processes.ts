@@ -38,19 +38,34 @@ export async function startChild<T>(
 let sequence = 0;
 
 /** Sends a request `{ id, type, ...body }` and resolves with the reply that carries the same id. */
-export function ask<T>(child: ChildProcess, type: string, body: Record<string, unknown> = {}): Promise<T> {
+export function ask<T>(
+  child: ChildProcess,
+  type: string,
+  body: Record<string, unknown> = {},
+  timeoutMs = 180_000,
+): Promise<T> {
   sequence += 1;
   const id = sequence;
   return new Promise<T>((resolve, reject) => {
+    // A child that stops answering (an overloaded fake) fails the scenario instead of hanging the run.
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      reject(new Error(`${type}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
     const onMessage = (message: unknown) => {
       const reply = message as { id?: number; error?: string; value?: T };
       if (reply?.id !== id) return;
+      clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
       if (reply.error) reject(new Error(`${type}: ${reply.error}`));
       else resolve(reply.value as T);
     };
-    const onExit = (code: number | null) => reject(new Error(`${type}: the child exited with ${code}`));
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${type}: the child exited with ${code}`));
+    };
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.send({ id, type, ...body });

@@ -30,13 +30,32 @@ export interface DatabaseOptions {
   autoExplainMs?: number;
 }
 
+const live = new Set<ThrowawayDatabase>();
+
+/** Drops every database still live (the run was interrupted or a scenario threw before its cleanup). */
+export async function dropAllDatabases(): Promise<void> {
+  await Promise.all([...live].map((database) => database.drop().catch(() => {})));
+}
+
 export async function createThrowawayDatabase(
   engine: Engine,
   options: DatabaseOptions = {},
 ): Promise<ThrowawayDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
-  if (engine === 'pglite') return { engine, databaseUrl: null, dataDir, drop: async () => removeDir() };
+  if (engine === 'pglite') {
+    const database: ThrowawayDatabase = {
+      engine,
+      databaseUrl: null,
+      dataDir,
+      drop: async () => {
+        live.delete(database);
+        removeDir();
+      },
+    };
+    live.add(database);
+    return database;
+  }
   const name = `hub_bench_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   if (options.autoExplainMs !== undefined) {
@@ -48,15 +67,18 @@ export async function createThrowawayDatabase(
   }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return {
+  const database: ThrowawayDatabase = {
     engine,
     databaseUrl: url.toString(),
     dataDir,
     async drop() {
+      live.delete(database);
       removeDir();
       await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
+  live.add(database);
+  return database;
 }
 
 async function adminQuery(sql: string): Promise<void> {
