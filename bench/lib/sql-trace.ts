@@ -14,15 +14,23 @@ interface Entry {
 const entries = new Map<string, Entry>();
 let enabled = false;
 
+// The same few statement texts come back thousands of times: folding each once keeps the trace's own
+// cost out of the profile it sits beside.
+const shapes = new Map<string, string>();
+
 function shapeOf(query: unknown): string {
   const text = typeof query === 'string' ? query : ((query as { text?: string })?.text ?? '?');
-  return text
+  const known = shapes.get(text);
+  if (known !== undefined) return known;
+  const shape = text
     .replace(/\s+/g, ' ')
     .replace(/\$\d+/g, '$n')
     .replace(/'(?:[^']|'')*'/g, "'…'")
     .replace(/\b\d+\b/g, 'N')
     .trim()
     .slice(0, 160);
+  if (shapes.size < 10_000) shapes.set(text, shape);
+  return shape;
 }
 
 function record(shape: string, started: number) {
