@@ -11,7 +11,7 @@
  * (writes V8 CPU profiles of the hub process during ingest and during the drain, per engine,
  * into <dir>; `npm run bench:profile -- <file>` summarises one).
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { stopAllChildren } from './lib/child-processes.ts';
 import { ms, perSecond, printTable, type Row } from './lib/report.ts';
@@ -55,17 +55,47 @@ function checkIntegrity(where: string, acknowledged: number, stored: number, dup
   if (duplicated > 0) integrityErrors.push(`${where}: ${duplicated} references created twice at the 3PL`);
 }
 
-process.on('SIGINT', () => {
-  stopAllChildren()
-    .then(dropAllDatabases)
-    .finally(() => process.exit(130));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    printReport();
+    stopAllChildren()
+      .then(dropAllDatabases)
+      .finally(() => process.exit(130));
+  });
+
+/** Each row as soon as it is measured, so an interrupted run still leaves its figures behind. */
+function addRows(...added: Row[]) {
+  rows.push(...added);
+  for (const row of added)
+    process.stderr.write(
+      `  = ${row.area} | ${row.figure} | ${row.target} | ${row.baseline} | ${row.measured}\n`,
+    );
+}
+
+let reported = false;
+function printReport() {
+  if (reported) return;
+  reported = true;
+  console.log(
+    `\nIssue 11 benchmark (${quick ? 'quick' : 'full'}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}, ${((Date.now() - began) / 1000).toFixed(0)} s`,
+  );
+  printTable(rows);
+  for (const note of notes) console.log(note);
+  console.log(
+    `${rows.filter((row) => row.pass).length} pass, ${rows.filter((row) => row.pass === false).length} fail, ` +
+      `${rows.filter((r) => r.pass === null).length} reference/unmeasured`,
+  );
+  for (const error of integrityErrors) console.error(`INTEGRITY: ${error}`);
+}
 
 try {
   if (only.has('ingest')) {
     process.stderr.write('ingest and processing\n');
     const bare = await measureBare(plan.ingest);
-    rows.push({
+    addRows({
       area: 'ingest',
       figure: 'bare Fastify 200-OK (ceiling)',
       target: 'reference',
@@ -82,7 +112,7 @@ try {
       });
       checkIntegrity(`hub ingest ${engine}`, hub.acknowledged, hub.stored, hub.duplicatedReferences);
       const ratio = engine === 'postgres' ? 1.5 : 1.0;
-      rows.push(
+      addRows(
         {
           area: 'ingest',
           figure: `naive single INSERT (${engine})`,
@@ -176,7 +206,7 @@ try {
         pass: summary.p99 < 500,
       },
     ];
-    rows.push(
+    addRows(
       ...leg('storefront webhook → 3PL create', one.intake),
       ...leg('3PL shipped → storefront tracking', one.tracking),
       {
@@ -220,7 +250,7 @@ try {
     const burst = await measureBurst(plan.burst);
     checkIntegrity('burst', burst.acknowledged, burst.stored, burst.duplicatedReferences);
     const area = `burst ${plan.burst.orders} in ${plan.burst.seconds}s`;
-    rows.push(
+    addRows(
       {
         area,
         figure: `orders answered within ${plan.burst.seconds} s`,
@@ -275,7 +305,7 @@ try {
     );
   }
 
-  rows.push({
+  addRows({
     area: 'stock fan-out',
     figure: '10,000-SKU snapshot → Shopify / WooCommerce calls; repeat → 0 calls',
     target: 'fewest calls, < 2 min; 0',
@@ -287,7 +317,7 @@ try {
   if (only.has('start')) {
     process.stderr.write('start and memory\n');
     const start = await measureStartAndMemory(plan.idleSeconds);
-    rows.push(
+    addRows(
       {
         area: 'memory',
         figure: `idle RSS (npm start, after ${plan.idleSeconds} s)`,
@@ -306,22 +336,14 @@ try {
       },
     );
   }
+} catch (error) {
+  // A scenario that fails (a child that stopped answering) still leaves the rows measured so far.
+  console.error(error);
+  integrityErrors.push(`the run stopped early: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
   await stopAllChildren();
   await dropAllDatabases();
 }
 
-console.log(
-  `\nIssue 11 benchmark (${quick ? 'quick' : 'full'}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
-    `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${((Date.now() - began) / 1000).toFixed(0)} s`,
-);
-printTable(rows);
-for (const note of notes) console.log(note);
-const failed = rows.filter((row) => row.pass === false).length;
-console.log(
-  `${rows.filter((row) => row.pass).length} pass, ${failed} fail, ${rows.filter((r) => r.pass === null).length} reference/unmeasured`,
-);
-if (integrityErrors.length > 0) {
-  for (const error of integrityErrors) console.error(`INTEGRITY: ${error}`);
-  process.exitCode = 1;
-}
+printReport();
+if (integrityErrors.length > 0) process.exitCode = 1;
