@@ -6,11 +6,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createStorefrontSimulator,
-  createThreePlSimulator,
-  DEFAULT_CATALOG,
-} from '../connectors/sandbox/index.ts';
+import { createStorefrontSimulator, createThreePlSimulator, DEFAULT_CATALOG } from '../sandbox/index.ts';
 import { serveParent } from './lib/child-processes.ts';
 import { percentile } from './lib/percentiles.ts';
 

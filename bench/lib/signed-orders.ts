@@ -4,7 +4,7 @@
  * duplicate shortcut) and a signature over its exact bytes.
  */
 import type autocannon from 'autocannon';
-import { createStorefrontSimulator } from '../../connectors/sandbox/index.ts';
+import { createStorefrontSimulator } from '../../sandbox/index.ts';
 import { hmacSha256 } from '../../src/sdk/signature.ts';
 
 const simulator = createStorefrontSimulator({ apiKey: 'x', webhookSecret: 'x' });
