@@ -222,7 +222,7 @@ try {
         figure: '3PL creates/s, 2 processes vs 1',
         target: 'printed',
         baseline: `1 process ${perSecond(one.createRate)}`,
-        measured: `2 processes ${perSecond(two.createRate)} (×${(two.createRate / one.createRate).toFixed(2)})`,
+        measured: `2 processes ${perSecond(two.createRate)} (${one.createRate > 0 ? `×${(two.createRate / one.createRate).toFixed(2)}` : 'no ratio: 1 process created none'})`,
         pass: null,
       },
       {
