@@ -19,12 +19,8 @@ import {
   testHelpersFile,
   webhooksFile,
 } from './new-connector/common-templates.ts';
-import {
-  fulfillmentConnectorFile,
-  fulfillmentContractFile,
-  fulfillmentFakeFile,
-  fulfillmentMappingFile,
-} from './new-connector/fulfillment-templates.ts';
+import { fulfillmentConnectorFile, fulfillmentMappingFile } from './new-connector/fulfillment-templates.ts';
+import { fulfillmentContractFile, fulfillmentFakeFile } from './new-connector/fulfillment-test-templates.ts';
 import { NAME_PATTERN, type Names, namesFor, type Role } from './new-connector/names.ts';
 import { storefrontConnectorFile, storefrontMappingFile } from './new-connector/storefront-templates.ts';
 import { storefrontContractFile, storefrontFakeFile } from './new-connector/storefront-test-templates.ts';

@@ -1,6 +1,6 @@
 /**
- * The files of a scaffolded storefront connector: its order payload and mapping, the contract's
- * operations, and a fake storefront behind nock that the contract kit runs against.
+ * The files of a scaffolded storefront connector: its order payload and mapping, and the
+ * contract's operations. Its tests are in `storefront-test-templates.ts`.
  */
 import type { Names } from './names.ts';
 
