@@ -43,6 +43,8 @@ export const manifest: ConnectorManifest & { role: '${n.role}' } = {
     properties: { apiKey: { type: 'string', minLength: 1 }, webhookSecret: { type: 'string', minLength: 1 } },
   },
   rateLimit: { concurrency: 2, intervalMs: 1000, intervalCap: 5 },
+  // Redacted from stored deliveries and logs; the topic header is kept (see \`webhooks.ts\`).
+  webhookHeaders: { secret: ['x-${n.name}-signature'], topic: 'x-${n.name}-topic' },
 };
 `;
 }
