@@ -1,11 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
-import {
-  canMoveOrder,
-  deriveOrderStateFromShipments,
-  type OrderState,
-  type ShipmentState,
-} from '../../domain/order-state.ts';
+import { canMoveOrder, deriveOrderStateFromShipments, type OrderState } from '../../domain/order-state.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
 /**
@@ -15,11 +10,11 @@ import { recordOrderEvent } from '../timeline.ts';
  */
 export async function moveOrderTo(
   trx: Transaction<Database>,
-  order: { id: string; merchant_id: string; status: string },
+  order: { id: string; merchant_id: string; status: OrderState },
   to: OrderState,
   reason: { code?: string | null; detail?: Record<string, unknown> | null } = {},
 ): Promise<boolean> {
-  const from = order.status as OrderState;
+  const from = order.status;
   if (from === to) return false;
   if (!canMoveOrder(from, to)) return false;
   await trx
@@ -70,7 +65,7 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .limit(1)
     .executeTakeFirst();
   const derived = deriveOrderStateFromShipments(
-    shipments.map((s) => s.status as ShipmentState),
+    shipments.map((s) => s.status),
     { partHeld: held !== undefined },
   );
   if (!derived || derived === order.status) return;
