@@ -259,7 +259,29 @@ export interface StockPublicationFailuresTable {
   failed_at: Generated<Date>;
 }
 
+export type OutboundCallStatus = 'ok' | 'retryable' | 'needs_human' | 'error';
+
+/** One call to a storefront or 3PL API (migration 0008), written by the role's port. */
+export interface OutboundCallsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  connection_id: string;
+  connector: string;
+  /** The contract method called: `submitShipment`, `writeTracking`, … */
+  operation: string;
+  order_id: string | null;
+  shipment_id: string | null;
+  idempotency_key: string | null;
+  status: OutboundCallStatus;
+  http_status: number | null;
+  duration_ms: number;
+  /** Our error code and message, cut short; never the remote body. */
+  error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  outbound_calls: OutboundCallsTable;
   connection_health: ConnectionHealthTable;
   stock_publication_failures: StockPublicationFailuresTable;
   install_nonces: InstallNoncesTable;
@@ -285,4 +307,5 @@ export type NewDelivery = Insertable<DeliveriesTable>;
 export type Order = Selectable<OrdersTable>;
 export type OrderLine = Selectable<OrderLinesTable>;
 export type Shipment = Selectable<ShipmentsTable>;
+export type OutboundCall = Selectable<OutboundCallsTable>;
 export type ShipmentUpdate = Updateable<ShipmentsTable>;
