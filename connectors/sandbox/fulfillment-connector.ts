@@ -93,6 +93,7 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
     settingsSchema,
     credentialsSchema,
     rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
+    webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
   },
 
   verifyWebhook: verifySandboxSignature,

@@ -71,6 +71,7 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
     settingsSchema,
     credentialsSchema,
     rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
+    webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
   },
 
   verifyWebhook: verifySandboxSignature,
