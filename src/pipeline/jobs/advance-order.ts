@@ -10,7 +10,7 @@ import { submitPendingShipments } from '../submit/submit-shipments.ts';
 import { answerCancellation, answerRoutingOnce } from '../writeback/answer-storefront.ts';
 
 /** What taking an order forward touches: the database, the connections, the claim's lifetime, and the queue (stock learnt while routing). */
-export type AdvanceDeps = Pick<Hub, 'db' | 'boss' | 'config' | 'connections'>;
+export type AdvanceDeps = Pick<Hub, 'db' | 'boss' | 'config' | 'connections' | 'metrics' | 'log'>;
 
 const TERMINAL_FOR_CANCEL = new Set(['cancelled', 'partially_shipped', 'shipped', 'delivered']);
 
@@ -44,7 +44,7 @@ export async function advanceOrder(deps: AdvanceDeps, orderId: string): Promise<
 
 /** Routes an order again (after ops fixed its cause, or when stock it was held for appeared), or releases a held 3PL event. */
 export function advanceOrderHandler(
-  hub: Pick<Hub, 'db' | 'config' | 'connections' | 'boss' | 'log'>,
+  hub: Pick<Hub, 'db' | 'config' | 'connections' | 'boss' | 'log' | 'metrics'>,
 ): JobHandler<'advance-order'> {
   return {
     async run({ orderId }) {

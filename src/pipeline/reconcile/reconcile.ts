@@ -13,13 +13,16 @@ import type { Hub } from '../hub.ts';
 import { acceptDelivery } from '../ingest/inbox.ts';
 import { isUuid } from '../ingest/ingest.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
+import { portOf } from '../ports/connection-port.ts';
 
 /**
  * Webhooks are hints; this is the truth. Each connection is asked what changed since its cursor,
  * and the answer goes through the same inbox as a webhook would (a delivery with source `poll`,
  * deduplicated, replayable), so both paths apply a change exactly once.
  */
-export function reconcileHandler(hub: Pick<Hub, 'boss' | 'connections' | 'db'>): JobHandler<'reconcile'> {
+export function reconcileHandler(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
+): JobHandler<'reconcile'> {
   return {
     async run({ connectionId }, { log }) {
       if (!connectionId) {
@@ -58,7 +61,7 @@ export type ReconcileOutcome =
  * record what it found on the connection's health. Two never run at once for a connection.
  */
 export async function reconcileConnection(
-  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
   connectionId: string,
   trigger: 'job' | 'api',
   log: Logger,
@@ -85,19 +88,16 @@ export async function reconcileConnection(
     cursor: { before: cursor, after: cursor },
   };
   try {
-    if (source.connector.checkHealth) {
+    const port = portOf(hub, source);
+    if (port.checkHealth) {
       // Webhooks a platform disabled or deleted are put back before we look for what they missed.
-      const health: HealthReport = await hub.connections.call(source, () =>
-        source.connector.checkHealth!(source.context),
-      );
+      const health: HealthReport = await port.checkHealth();
       report.health = health;
       if (!health.healthy || health.repaired.length > 0) {
         log.warn({ connectionId, repaired: health.repaired, healthy: health.healthy }, 'connection repaired');
       }
     }
-    const result = await hub.connections.call(source, () =>
-      source.connector.pollSince(source.context, cursor),
-    );
+    const result = await port.pollSince(cursor);
     report.polled = result.events.length;
     const news = await eventsNewToTheHub(hub, source.row.id, result.events);
     await hub.db.transaction().execute(async (trx) => {
@@ -158,7 +158,7 @@ export async function reconcileConnection(
  * always sees them again). Other events count as news when they are recorded.
  */
 async function eventsNewToTheHub(
-  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
   connectionId: string,
   events: CanonicalEvent[],
 ) {

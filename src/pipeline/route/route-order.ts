@@ -22,7 +22,7 @@ import { ensureStockKnown } from './stock-catalog.ts';
  * Lines become shipments (rows, submitted later) or keep a disposition saying why they are in none.
  */
 export async function routeOrder(
-  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
   orderId: string,
 ): Promise<void> {
   const found = await hub.db

@@ -1,14 +1,14 @@
-import type { FulfillmentConnector } from '../../sdk/contracts.ts';
 import { storeStockLevels } from '../apply/apply-stock.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
+import { fulfillmentPort } from '../ports/fulfillment-port.ts';
 
 /**
  * Routing needs to know which SKUs a 3PL holds. Until its first stock event arrives, ask it once,
  * so the first orders after connecting are not held as unknown SKUs.
  */
 export async function ensureStockKnown(
-  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
   target: LoadedConnection,
 ): Promise<void> {
   const any = await hub.db
@@ -18,7 +18,6 @@ export async function ensureStockKnown(
     .limit(1)
     .executeTakeFirst();
   if (any) return;
-  const connector = target.connector as FulfillmentConnector;
-  const levels = await hub.connections.call(target, () => connector.fetchStock(target.context));
+  const levels = await fulfillmentPort(hub, target).fetchStock();
   await storeStockLevels(hub, target.row, levels, new Date().toISOString());
 }

@@ -1,11 +1,11 @@
-import type { FulfillmentConnector } from '../../sdk/contracts.ts';
 import { bind, findByHubId } from '../binder.ts';
 import type { Hub } from '../hub.ts';
 import { moveOrderTo, moveShipmentTo } from '../order-status.ts';
+import { fulfillmentPort } from '../ports/fulfillment-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { claimShipment, shipmentBusy } from './claim-shipment.ts';
 
-export type CancelDeps = Pick<Hub, 'db' | 'config' | 'connections'>;
+export type CancelDeps = Pick<Hub, 'db' | 'config' | 'connections' | 'metrics' | 'log'>;
 
 /** What the storefront is to be told, when it asked for the cancellation (`requested`). */
 export interface CancelResult {
@@ -34,16 +34,14 @@ export async function cancelOrder(deps: CancelDeps, orderId: string): Promise<Ca
       reason: null,
     };
     const target = await deps.connections.get(shipment.fulfillment_connection_id);
+    const port = target ? fulfillmentPort(deps, target) : null;
     let externalId = target
       ? await findByHubId(deps.db, { connectionId: target.row.id, entity: 'shipment', hubId: shipment.id })
       : null;
-    if (shipment.status === 'pending' && target) {
+    if (shipment.status === 'pending' && target && port) {
       // Never sent, or sent by a process that died before hearing back: ask the 3PL, by our reference.
       if (!(await claimShipment(deps, shipment.id))) throw shipmentBusy(shipment.id);
-      const connector = target.connector as FulfillmentConnector;
-      const found = await deps.connections.call(target, () =>
-        connector.findShipment(target.context, shipment.id),
-      );
+      const found = await port.findShipment(shipment.id, { orderId });
       if (found) {
         await bind(deps.db, {
           merchantId: target.row.merchant_id,
@@ -55,15 +53,10 @@ export async function cancelOrder(deps: CancelDeps, orderId: string): Promise<Ca
         externalId = found.externalId;
       }
     }
-    if (externalId && target) {
-      const connector = target.connector as FulfillmentConnector;
-      const remoteId = externalId;
-      outcome = await deps.connections.call(target, () =>
-        connector.cancelShipment(target.context, {
-          reference: shipment.id,
-          externalId: remoteId,
-          data: shipment.data,
-        }),
+    if (externalId && port) {
+      outcome = await port.cancelShipment(
+        { reference: shipment.id, externalId, data: shipment.data },
+        { orderId },
       );
     }
     if (outcome.outcome === 'refused') refused.push({ shipmentId: shipment.id, reason: outcome.reason });

@@ -1,17 +1,17 @@
 import type { Address } from '../../domain/order.ts';
-import type { FulfillmentConnector } from '../../sdk/contracts.ts';
+import type { SubmittedShipment } from '../../sdk/contracts.ts';
 import { NeedsHumanError } from '../../sdk/errors.ts';
 import { bind } from '../binder.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { moveOrderTo, moveShipmentTo, refreshOrderFromShipments } from '../order-status.ts';
+import { ConnectionRoleError, isFulfillmentConnection } from '../ports/connection-role.ts';
+import { fulfillmentPort } from '../ports/fulfillment-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { claimShipment, releaseShipment, shipmentBusy } from './claim-shipment.ts';
 import { holdShipment } from './hold-shipment.ts';
 
-export type SubmitDeps = Pick<Hub, 'db' | 'config' | 'connections'>;
-
-type Submitted = Awaited<ReturnType<FulfillmentConnector['submitShipment']>>;
+export type SubmitDeps = Pick<Hub, 'db' | 'config' | 'connections' | 'metrics' | 'log'>;
 
 /**
  * Sends each pending shipment of the order to its 3PL, by our shipment id (the 3PL's idempotency
@@ -61,19 +61,24 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
       );
       continue;
     }
-    const connector = target.connector as FulfillmentConnector;
+    if (!isFulfillmentConnection(target)) {
+      await holdShipment(deps, orderId, shipment.id, new ConnectionRoleError(target, 'fulfillment'));
+      continue;
+    }
+    const port = fulfillmentPort(deps, target);
     if (!(await claimShipment(deps, shipment.id))) throw shipmentBusy(shipment.id);
-    let submitted: Submitted;
+    let submitted: SubmittedShipment;
     try {
-      submitted = await deps.connections.call(target, () =>
-        connector.submitShipment(target.context, {
+      submitted = await port.submitShipment(
+        {
           reference: shipment.id,
           orderName: shipment.source_order_name,
           email: shipment.email,
           shipTo,
           shippingMethod: shipment.shipping_method,
           lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
-        }),
+        },
+        { orderId },
       );
     } catch (error) {
       if (error instanceof NeedsHumanError) {
@@ -93,7 +98,7 @@ async function recordSubmission(
   target: LoadedConnection,
   orderId: string,
   shipmentId: string,
-  submitted: Submitted,
+  submitted: SubmittedShipment,
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await bind(trx, {

@@ -1,8 +1,8 @@
-import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import type { Hub } from '../hub.ts';
+import { storefrontPort } from '../ports/storefront-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
-export type AnswerDeps = Pick<Hub, 'db' | 'connections'>;
+export type AnswerDeps = Pick<Hub, 'db' | 'connections' | 'metrics' | 'log'>;
 
 const AT_A_3PL = new Set(['submitted', 'accepted', 'partially_shipped', 'shipped', 'delivered']);
 
@@ -17,7 +17,7 @@ async function storefrontOf(deps: AnswerDeps, orderId: string) {
   return {
     order,
     storefront,
-    connector: storefront.connector as StorefrontConnector,
+    port: storefrontPort(deps, storefront),
     ref: {
       sourceOrderId: order.source_order_id,
       sourceOrderName: order.source_order_name,
@@ -34,7 +34,8 @@ async function storefrontOf(deps: AnswerDeps, orderId: string) {
  */
 export async function answerRoutingOnce(deps: AnswerDeps, orderId: string): Promise<void> {
   const found = await storefrontOf(deps, orderId);
-  if (!found?.connector.answerRouting || found.order.routing_answer) return;
+  const answerRouting = found?.port.answerRouting;
+  if (!found || !answerRouting || found.order.routing_answer) return;
   const { order } = found;
   let outcome: 'accepted' | 'rejected' | null = null;
   if (order.status === 'on_hold') outcome = 'rejected';
@@ -49,9 +50,7 @@ export async function answerRoutingOnce(deps: AnswerDeps, orderId: string): Prom
   }
   if (!outcome) return;
   const reason = outcome === 'rejected' ? (order.status_reason ?? 'cannot be routed') : null;
-  await deps.connections.call(found.storefront, () =>
-    found.connector.answerRouting!(found.storefront.context, { order: found.ref, outcome: outcome!, reason }),
-  );
+  await answerRouting({ order: found.ref, outcome, reason }, { orderId });
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('orders').set({ routing_answer: outcome }).where('id', '=', orderId).execute();
     await recordOrderEvent(trx, {
@@ -71,11 +70,8 @@ export async function answerCancellation(
   reason: string | null,
 ): Promise<void> {
   const found = await storefrontOf(deps, orderId);
-  if (found?.connector.answerCancellation) {
-    await deps.connections.call(found.storefront, () =>
-      found.connector.answerCancellation!(found.storefront.context, { order: found.ref, outcome, reason }),
-    );
-  }
+  const answer = found?.port.answerCancellation;
+  if (found && answer) await answer({ order: found.ref, outcome, reason }, { orderId });
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('orders')

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { PublishStockResult, StorefrontConnector } from '../../sdk/contracts.ts';
+import type { PublishStockResult } from '../../sdk/contracts.ts';
 import { RetryableError } from '../../sdk/errors.ts';
 import { describeFailure, recordStockPublication } from '../connection-health.ts';
 import type { Hub } from '../hub.ts';
 import type { JobHandler } from '../jobs.ts';
+import { storefrontPort } from '../ports/storefront-port.ts';
 
 /**
  * The quantities a storefront should show: what the merchant's 3PLs can ship, summed over
@@ -39,7 +40,9 @@ export function stockToPublish(
  * as published, so the next publication sends them again; when another attempt may succeed by
  * itself, the job is retried now.
  */
-export function publishStockHandler(hub: Pick<Hub, 'connections' | 'db'>): JobHandler<'publish-stock'> {
+export function publishStockHandler(
+  hub: Pick<Hub, 'connections' | 'db' | 'metrics' | 'log'>,
+): JobHandler<'publish-stock'> {
   return {
     async run({ connectionId }, { idempotencyKey, log }) {
       const storefront = await hub.connections.get(connectionId);
@@ -76,12 +79,10 @@ export function publishStockHandler(hub: Pick<Hub, 'connections' | 'db'>): JobHa
         new Map(publishedRows.map((r) => [r.sku, r.available])),
       );
       if (changed.length === 0) return;
-      const connector = storefront.connector as StorefrontConnector;
+      const port = storefrontPort(hub, storefront);
       let result: PublishStockResult | undefined;
       try {
-        result = await hub.connections.call(storefront, () =>
-          connector.publishStock(storefront.context, changed, { idempotencyKey }),
-        );
+        result = await port.publishStock(changed, { idempotencyKey });
       } catch (error) {
         await recordStockPublication(hub.db, storefront.row, {
           skus: changed.length,

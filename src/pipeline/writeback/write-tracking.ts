@@ -1,10 +1,10 @@
 import { failureMessage } from '../../db/database-errors.ts';
-import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import { ConnectorError } from '../../sdk/errors.ts';
 import { bind } from '../binder.ts';
 import { clearDeferral } from '../deferrals.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
+import { storefrontPort } from '../ports/storefront-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
 const QUEUE = 'write-tracking';
@@ -15,7 +15,7 @@ const QUEUE = 'write-tracking';
  * we wrote, so a retry or a repeated 3PL event never produces a second fulfillment.
  */
 export function writeTrackingHandler(
-  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
 ): JobHandler<'write-tracking'> {
   return {
     async run({ shipmentId }) {
@@ -47,14 +47,13 @@ export function writeTrackingHandler(
         .select(['order_lines.source_line_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
         .where('shipment_lines.shipment_id', '=', shipmentId)
         .execute();
-      const connector = storefront.connector as StorefrontConnector;
       const tracking = {
         carrier: shipment.carrier,
         number: shipment.tracking_number,
         url: shipment.tracking_url,
       };
-      const written = await hub.connections.call(storefront, () =>
-        connector.writeTracking(storefront.context, {
+      const written = await storefrontPort(hub, storefront).writeTracking(
+        {
           order: {
             sourceOrderId: shipment.source_order_id,
             sourceOrderName: shipment.source_order_name,
@@ -66,7 +65,8 @@ export function writeTrackingHandler(
             tracking,
           },
           previousExternalId: shipment.tracking_external_id,
-        }),
+        },
+        { orderId: shipment.order_id },
       );
       await hub.db.transaction().execute(async (trx) => {
         await trx
