@@ -71,6 +71,7 @@ export function applyDeliveryHandler(hub: ApplyDeliveryDeps): JobHandler<'apply-
         // about is held with the problem, like an order the connector itself found unusable.
         problems.push(`invalid canonical event from ${source.row.connector}: ${problem}`);
         if (event.type === 'order.upserted' && source.row.role === 'storefront') {
+          // Why the cast: the event failed the schema check, so its order is read as untyped data.
           const order = event.order as unknown as Record<string, unknown> | null;
           await holdInvalidOrder(
             hub,

@@ -78,6 +78,8 @@ export async function holdShipmentConflict(
     event,
     heldAt: new Date().toISOString(),
   };
+  // Why the casts of `status_detail` in this file: the column is untyped JSON, and under reason
+  // remote_id_conflict only this module writes it, always as a HoldDetail.
   const already =
     order.status_reason === CONFLICT_REASON ? (order.status_detail as unknown as HoldDetail) : null;
   const detail: HoldDetail = {
