@@ -1,6 +1,6 @@
 /**
  * The WooCommerce payloads the connector reads, each a schema bound to its type. Written from the
- * REST API v3 reference and WooCommerce's source (see `/work/shared/platforms/woocommerce.md`), not
+ * REST API v3 reference and WooCommerce's source (the platform notes kept with the project's design documents), not
  * from a client library. Only the fields we use are listed; everything else is allowed and ignored.
  */
 import { definePayload, gmtDate, id, looseString, nullableGmtDate } from './payload-validation.ts';
@@ -299,11 +299,6 @@ export interface WooNote {
 export const wooNotes = definePayload<WooNote[]>('notes', {
   type: 'array',
   items: { type: 'object', required: ['id', 'note'], properties: { id, note: { type: 'string' } } },
-});
-export const wooNote = definePayload<WooNote>('note', {
-  type: 'object',
-  required: ['id'],
-  properties: { id },
 });
 
 /** What `/wc-auth/v1/authorize` posts to our callback once the merchant approves. */

@@ -1,6 +1,5 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { CanonicalEvent } from './contracts.ts';
 import { isInstant, isStorableText, LIMITS } from './payload.ts';
 
 /**
@@ -203,10 +202,6 @@ export function canonicalEventProblem(event: unknown): string | null {
     return `${type}: event/order/lines has the line id ${JSON.stringify(repeated)} twice`;
   const unstorable = unstorableText(event, 'event');
   return unstorable ? `${String(type)}: ${unstorable}` : null;
-}
-
-export function isCanonicalEvent(event: unknown): event is CanonicalEvent {
-  return canonicalEventProblem(event) === null;
 }
 
 /** Lines are stored one row per line id: a repeated id is refused by a unique key, and retried. */

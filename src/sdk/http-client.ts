@@ -1,4 +1,5 @@
 import { RetryableError } from './errors.ts';
+import { parseJsonLossless } from './payload.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -81,7 +82,8 @@ export function createHttpClient(options: HttpClientOptions) {
     let body: unknown = null;
     if (text.length > 0) {
       try {
-        body = JSON.parse(text);
+        // Platform ids can exceed 2^53: kept as their exact digits, as connectors read webhooks.
+        body = parseJsonLossless(text);
       } catch (error) {
         // Hosting firewalls and proxies answer with HTML pages; that is a transient condition.
         throw new RetryableError(
