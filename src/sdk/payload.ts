@@ -6,6 +6,7 @@
  */
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { LIMITS, type Limit } from '../domain/limits.ts';
 import { decimalToMinor } from '../domain/money.ts';
 import type { JsonSchema } from './contracts.ts';
 import { MalformedPayloadError, RetryableError } from './errors.ts';
@@ -69,23 +70,8 @@ export function readJsonBody(rawBody: Buffer): unknown {
   }
 }
 
-/**
- * What the hub can store, column by column (migrations/0001_initial.ts): a number outside these
- * is refused where it is read, never left for the database to refuse in a job that then retries.
- */
-export const LIMITS = {
-  /** `order_lines.quantity`, `shipment_lines.quantity`: integer, never negative. */
-  quantity: { min: 0, max: 2_147_483_647 },
-  /** `stock_levels.available`, `stock_publications.available`: integer; oversold stock is negative. */
-  stock: { min: -2_147_483_648, max: 2_147_483_647 },
-  /**
-   * `total_minor`, `unit_price_minor`: bigint, but amounts are JavaScript numbers in the hub, exact
-   * only up to 2^53 - 1 (90 trillion dollars in cents: no real order is near it).
-   */
-  minor: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
-} as const;
-
-export type Limit = keyof typeof LIMITS;
+// The ranges live with the canonical model; re-exported here, where connectors have always found them.
+export { LIMITS, type Limit } from '../domain/limits.ts';
 
 /** Throws MalformedPayloadError naming the field unless the value is an integer within the limit. */
 export function checkedInteger(value: unknown, limit: Limit, field: string): number {
