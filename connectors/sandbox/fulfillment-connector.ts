@@ -10,7 +10,9 @@ import {
   NeedsHumanError,
   RetryableError,
   refuseUnlessCanonical,
+  STOCK_SERIAL_KEY,
   type SubmittedShipment,
+  shipmentSerialKey,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { createOrderBody, shipmentUpdated, stockLevels, storableLevels } from './map-three-pl.ts';
@@ -103,7 +105,8 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
     const read = readEvent(topic, request.rawBody);
     refuseUnlessCanonical(eventsOf(read));
     // Updates about one shipment are applied in order; stock levels are absolute, so one key will do.
-    const serialKey = read.kind === 'stock' ? 'stock' : `shipment:${read.event.order.reference}`;
+    const serialKey =
+      read.kind === 'stock' ? STOCK_SERIAL_KEY : shipmentSerialKey(read.event.order.reference);
     return { topic, dedupeKey, serialKey };
   },
 

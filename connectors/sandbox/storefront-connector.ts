@@ -7,6 +7,7 @@ import {
   type CanonicalEvent,
   NeedsHumanError,
   orderEventsOrInvalid,
+  orderSerialKey,
   refuseUnlessCanonical,
   type StockItemFailure,
   type StorefrontConnector,
@@ -84,7 +85,7 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
     const order = readOrder(request.rawBody);
     // A quantity or amount the hub cannot hold is refused now (400, the field named), not in a job.
     refuseUnlessCanonical(orderEvents(topic, order));
-    return { topic, dedupeKey, serialKey: `order:${order.id}` };
+    return { topic, dedupeKey, serialKey: orderSerialKey(order.id) };
   },
 
   // Runs in the apply job, possibly long after the delivery: everything comes from the stored
