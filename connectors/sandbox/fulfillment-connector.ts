@@ -5,7 +5,8 @@
  */
 import {
   type CanonicalEvent,
-  type FulfillmentConnector,
+  defineFulfillment,
+  defineManifest,
   type HttpClient,
   NeedsHumanError,
   RetryableError,
@@ -18,13 +19,7 @@ import { unexpectedResponse } from './api-errors.ts';
 import { createOrderBody, shipmentUpdated, stockLevels, storableLevels } from './map-three-pl.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
-import {
-  credentialsSchema,
-  type SandboxCredentials,
-  type SandboxSettings,
-  sandboxApi,
-  settingsSchema,
-} from './sandbox-connection.ts';
+import { credentialsSchema, sandboxApi, settingsSchema } from './sandbox-connection.ts';
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   errorResponse,
@@ -87,16 +82,17 @@ function hasNews(order: ThreePlOrderPayload): boolean {
   return order.shipment !== null || order.status === 'cancelled';
 }
 
-export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredentials> = {
-  manifest: {
-    name: 'sandbox-3pl',
-    displayName: 'Sandbox 3PL',
-    role: 'fulfillment',
-    settingsSchema,
-    credentialsSchema,
-    rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
-  },
+/** The settings and credentials types every method below receives come from these two schemas. */
+const manifest = defineManifest({
+  name: 'sandbox-3pl',
+  displayName: 'Sandbox 3PL',
+  role: 'fulfillment',
+  settings: settingsSchema,
+  credentials: credentialsSchema,
+  rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
+});
 
+export const sandbox3pl = defineFulfillment(manifest, {
   verifyWebhook: verifySandboxSignature,
 
   parseWebhook(request) {
@@ -193,4 +189,4 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
       nextCursor,
     };
   },
-};
+});

@@ -5,25 +5,19 @@
  */
 import {
   type CanonicalEvent,
+  defineManifest,
+  defineStorefront,
   NeedsHumanError,
   orderEventsOrInvalid,
   orderSerialKey,
   refuseUnlessCanonical,
   type StockItemFailure,
-  type StorefrontConnector,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { mapStorefrontOrder } from './map-storefront-order.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
-import {
-  credentialsSchema,
-  type SandboxContext,
-  type SandboxCredentials,
-  type SandboxSettings,
-  sandboxApi,
-  settingsSchema,
-} from './sandbox-connection.ts';
+import { credentialsSchema, type SandboxContext, sandboxApi, settingsSchema } from './sandbox-connection.ts';
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   fulfillmentResponse,
@@ -64,16 +58,17 @@ async function fetchOrdersPage(
   return orderListResponse.fromResponse(response.body, 'GET /api/orders').orders;
 }
 
-export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCredentials> = {
-  manifest: {
-    name: 'sandbox-storefront',
-    displayName: 'Sandbox storefront',
-    role: 'storefront',
-    settingsSchema,
-    credentialsSchema,
-    rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
-  },
+/** The settings and credentials types every method below receives come from these two schemas. */
+const manifest = defineManifest({
+  name: 'sandbox-storefront',
+  displayName: 'Sandbox storefront',
+  role: 'storefront',
+  settings: settingsSchema,
+  credentials: credentialsSchema,
+  rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
+});
 
+export const sandboxStorefront = defineStorefront(manifest, {
   verifyWebhook: verifySandboxSignature,
 
   // Runs while the storefront waits for an answer: read only what the hub needs to store the
@@ -167,4 +162,4 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
       nextCursor,
     };
   },
-};
+});

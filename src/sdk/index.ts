@@ -3,6 +3,7 @@ export * from './canonical-events.ts';
 export { canonicalEventProblem } from './canonical-schema.ts';
 export * from './checked-events.ts';
 export * from './contracts.ts';
+export * from './define-connector.ts';
 export * from './errors.ts';
 export * from './event-keys.ts';
 export * from './http-client.ts';
