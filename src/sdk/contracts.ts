@@ -48,9 +48,19 @@ export interface ConnectionContext<
   credentials: Credentials;
   /** Connector-owned facts about this connection (webhook ids, location ids, caches); survives restarts. */
   state: Record<string, unknown>;
-  /** Merges into `state` and stores it. */
+  /**
+   * Merges into `state` and stores it.
+   *
+   * @example
+   * await context.saveState({ webhookIds: { 'orders/updated': 42 } }); // other keys kept
+   */
   saveState(patch: Record<string, unknown>): Promise<void>;
-  /** Replaces the credentials (a refreshed token); they are sealed before they are stored. */
+  /**
+   * Replaces the credentials (a refreshed token); they are sealed before they are stored.
+   *
+   * @example
+   * await context.saveCredentials({ ...context.credentials, accessToken: fresh.access_token });
+   */
   saveCredentials(credentials: Credentials): Promise<void>;
   /** The hub's public base URL, and where this connection's webhooks must be sent. */
   hubUrl: string;
@@ -92,16 +102,40 @@ export interface ParsedDelivery {
 }
 
 export interface WebhookHandling<S, C> {
-  /** Checks the signature on the raw bytes, in constant time; a missing signature fails closed. */
+  /**
+   * Checks the signature on the raw bytes, in constant time; a missing signature fails closed.
+   *
+   * @example
+   * verifyWebhook: (request, context) =>
+   *   verifyHmacSignature(request, {
+   *     header: 'x-acme-signature',
+   *     secrets: [context.credentials.webhookSecret],
+   *     encoding: 'base64',
+   *   }),
+   */
   verifyWebhook(
     request: InboundRequest,
     context: ConnectionContext<S, C>,
   ): VerifyResult | Promise<VerifyResult>;
-  /** Reads what the hub needs to persist the delivery; throws MalformedPayloadError. */
+  /**
+   * Reads what the hub needs to persist the delivery; throws MalformedPayloadError.
+   *
+   * @example
+   * parseWebhook(request) {
+   *   const event = acmeEvent.fromWebhook(readJsonBody(request.rawBody));
+   *   return { topic: event.topic, dedupeKey: event.id, serialKey: shipmentSerialKey(event.reference) };
+   * },
+   */
   parseWebhook(request: InboundRequest, context: ConnectionContext<S, C>): ParsedDelivery;
   /**
    * Maps a stored delivery to canonical events; called by the apply job, possibly much later. It may
    * call the platform (a webhook that is only a hint, re-read for the current state).
+   *
+   * @example
+   * toEvents(delivery) {
+   *   const event = acmeEvent.fromWebhook(readJsonBody(delivery.rawBody));
+   *   return [shipmentUpdated(event)]; // [{ type: 'shipment.updated', reference, externalId, status, ... }]
+   * },
    */
   toEvents(
     delivery: { topic: string } & InboundRequest,
@@ -114,6 +148,12 @@ export interface ConnectionLifecycle<S, C> {
    * Checks a proposed configuration before anything is stored, changing nothing at the platform
    * (reads only): the URL is allowed, the account matches, the keys work. A throw refuses the
    * change and leaves the connection as it was. Optional; onConnect runs next.
+   *
+   * @example
+   * async checkConnection(context) {
+   *   const response = await acmeApi(context)({ method: 'GET', path: 'me' });
+   *   if (response.status === 401) throw new NeedsHumanError('bad_credentials', 'the API key was refused');
+   * },
    */
   checkConnection?(context: ConnectionContext<S, C>): Promise<void>;
   /**
@@ -121,11 +161,23 @@ export interface ConnectionLifecycle<S, C> {
    * It runs against the proposed configuration before it is stored, with the connection's id and
    * webhook URL, and what it saves is stored only if it succeeds. If it fails on an existing
    * connection, the hub runs it again with the stored configuration, to put back what it changed.
+   *
+   * @example
+   * async onConnect(context) {
+   *   const id = await ensureWebhook(context, context.webhookUrl); // finds or creates, never twice
+   *   await context.saveState({ webhookId: id });
+   * },
    */
   onConnect?(context: ConnectionContext<S, C>): Promise<void>;
   /**
    * Runs with every reconciliation: repair what the platform disabled or deleted (webhooks), and say
    * whether a catch-up poll should follow. What it reports is shown on the connection's health.
+   *
+   * @example
+   * async checkHealth(context) {
+   *   const repaired = await recreateMissingWebhooks(context); // ['created:order.updated']
+   *   return { healthy: true, repaired, catchUp: repaired.length > 0 };
+   * },
    */
   checkHealth?(context: ConnectionContext<S, C>): Promise<HealthReport>;
 }
