@@ -12,6 +12,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY connectors ./connectors
+COPY sandbox ./sandbox
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'connectors/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'connectors/**/*.test.ts', 'sandbox/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },

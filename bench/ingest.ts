@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
-import { createStorefrontSimulator } from '../connectors/sandbox/index.ts';
+import { createStorefrontSimulator } from '../sandbox/index.ts';
 import { hmacSha256 } from '../src/sdk/signature.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10);

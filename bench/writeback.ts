@@ -12,11 +12,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createStorefrontSimulator,
-  createThreePlSimulator,
-  DEFAULT_CATALOG,
-} from '../connectors/sandbox/index.ts';
+import { createStorefrontSimulator, createThreePlSimulator, DEFAULT_CATALOG } from '../sandbox/index.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const ORDER_RATE = Number(process.env.BENCH_ORDER_RATE ?? 200);

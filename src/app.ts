@@ -97,11 +97,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     api.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ bearer: [] }] };
     });
-    await api.register(orderRoutes, { hub });
-    await api.register(deliveryRoutes, { hub });
-    await api.register(privacyRequestRoutes, { hub });
-    await api.register(skuMapRoutes, { hub });
-    await api.register(connectionRoutes, { hub, publicUrl: options.publicUrl });
+    await api.register(adminApiRoutes, { hub, publicUrl: options.publicUrl });
   });
+  // Fastify types an app built with our pino logger by that logger's type; callers need only the
+  // plain instance, which the two types do not let TypeScript see without going through unknown.
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * The admin API's routes, without authentication: the caller puts them behind a hook that sets
+ * `request.scope` (the bearer token here; a test sets a merchant scope the same way).
+ */
+export async function adminApiRoutes(
+  api: FastifyInstance,
+  { hub, publicUrl }: { hub: Hub; publicUrl: () => string },
+): Promise<void> {
+  await api.register(orderRoutes, { hub });
+  await api.register(deliveryRoutes, { hub });
+  await api.register(privacyRequestRoutes, { hub });
+  await api.register(skuMapRoutes, { hub });
+  await api.register(connectionRoutes, { hub, publicUrl });
 }

@@ -1,7 +1,7 @@
 import { createConnectors } from '../connectors/registry.ts';
+import { startSandboxDemo } from '../sandbox/demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createProcessLogger, wantsReadableLogs } from './logger.ts';
-import { startSandboxDemo } from './sandbox-demo.ts';
 import { startHub } from './start-hub.ts';
 
 let config: ReturnType<typeof loadConfig>;

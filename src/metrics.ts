@@ -4,10 +4,10 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './db/types.ts';
 
 /**
- * What ops watch: deliveries by source and outcome, outbound calls by outcome, job latency and
- * backlog (with the oldest pending job's age), deferrals and the operations stuck on them, orders
- * by state. One registry per hub, so several
- * hubs in one process (tests) keep their own figures.
+ * What ops watch: deliveries by source and outcome, outbound calls by outcome (and their duration
+ * by operation), job latency and backlog (with the oldest pending job's age), deferrals and the
+ * operations stuck on them, orders by state. One registry per hub, so several hubs in one process
+ * (tests) keep their own figures.
  */
 export function createMetrics(db: Kysely<Database>) {
   const registry = new Registry();
@@ -21,6 +21,19 @@ export function createMetrics(db: Kysely<Database>) {
     name: 'hub_outbound_calls_total',
     help: 'Calls to storefront and 3PL APIs, by connector and outcome',
     labelNames: ['connector', 'outcome'] as const,
+    registers: [registry],
+  });
+  const outboundDuration = new Histogram({
+    name: 'hub_outbound_call_duration_seconds',
+    help: 'Time a call to a storefront or 3PL API took (not its wait in the rate-limit queue), by connector, operation and outcome',
+    labelNames: ['connector', 'operation', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const outboundRecordFailures = new Counter({
+    name: 'hub_outbound_call_records_failed_total',
+    help: 'Outbound calls made but not written to the outbound call log (the call itself went on), by connector',
+    labelNames: ['connector'] as const,
     registers: [registry],
   });
   const jobDeferrals = new Counter({
@@ -91,7 +104,15 @@ export function createMetrics(db: Kysely<Database>) {
       for (const row of rows) this.set({ status: row.status }, Number(row.n));
     },
   });
-  return { registry, deliveries, outbound, jobDeferrals, jobDuration };
+  return {
+    registry,
+    deliveries,
+    outbound,
+    outboundDuration,
+    outboundRecordFailures,
+    jobDeferrals,
+    jobDuration,
+  };
 }
 
 /** Jobs ready to run and not yet started, and the oldest one's age, per queue. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStorefrontSimulator, createThreePlSimulator } from '../connectors/sandbox/index.ts';
+import { createStorefrontSimulator, createThreePlSimulator } from '../sandbox/index.ts';
 import { freePort, type HubProcess, spawnHub } from './helpers/spawn-hub.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from './helpers/test-hub.ts';

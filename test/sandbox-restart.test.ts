@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { type SandboxDemo, startSandboxDemo } from '../sandbox/demo.ts';
 import { loadConfig } from '../src/config.ts';
-import { type SandboxDemo, startSandboxDemo } from '../src/sandbox-demo.ts';
 import { type RunningHub, startHub } from '../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from './helpers/test-hub.ts';

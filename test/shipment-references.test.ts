@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createThreePlSimulator, type ThreePlSimulator } from '../connectors/sandbox/index.ts';
+import { createThreePlSimulator, type ThreePlSimulator } from '../sandbox/index.ts';
 import { applyEvents } from '../src/pipeline/apply/apply-events.ts';
 import type { CanonicalEvent } from '../src/sdk/contracts.ts';
 import { hmacSha256 } from '../src/sdk/signature.ts';

@@ -109,7 +109,7 @@ export function installRoutes(options: ResolvedOptions, connectorName = 'woocomm
           return { status: 400, body: { error: outcome.code, message: outcome.message } };
         }
         if (outcome instanceof Error)
-          return { status: 500, body: { error: 'connect_failed', message: outcome.message } };
+          return { status: 500, body: { error: 'connect_failed', message: 'connecting the store failed' } };
         return { status: 200, body: { ok: true } };
       },
     },

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { OrderState, ShipmentState } from '../domain/order-state.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | T, string | T>;
@@ -11,6 +12,7 @@ export interface MerchantsTable {
   id: Generated<string>;
   name: string;
   default_fulfillment_connection_id: string | null;
+  // The same three as routing's UNIDENTIFIED_LINE_POLICIES (the db layer imports only the domain).
   unidentified_line_policy: Generated<'hold' | 'ship_rest' | 'skip'>;
   created_at: Generated<Date>;
 }
@@ -72,7 +74,7 @@ export interface OrdersTable {
   source_order_id: string;
   source_order_name: string;
   source_updated_at: Timestamp;
-  status: string;
+  status: OrderState;
   status_reason: string | null;
   status_detail: Json<Record<string, unknown>> | null;
   ready_to_fulfill: boolean;
@@ -127,7 +129,7 @@ export interface ShipmentsTable {
   merchant_id: string;
   order_id: string;
   fulfillment_connection_id: string;
-  status: string;
+  status: ShipmentState;
   status_reason: string | null;
   external_id: string | null;
   data: Json<Record<string, unknown>>;
@@ -151,10 +153,13 @@ export interface ShipmentLinesTable {
   quantity: number;
 }
 
+/** What a remote id names: a 3PL's order for our shipment, or a storefront's fulfillment. */
+export type ExternalEntity = 'shipment' | 'fulfillment';
+
 export interface ExternalIdsTable {
   merchant_id: string;
   connection_id: string;
-  entity: string;
+  entity: ExternalEntity;
   external_id: string;
   hub_id: string;
   created_at: Generated<Date>;
@@ -254,7 +259,29 @@ export interface StockPublicationFailuresTable {
   failed_at: Generated<Date>;
 }
 
+export type OutboundCallStatus = 'ok' | 'retryable' | 'needs_human' | 'error';
+
+/** One call to a storefront or 3PL API (migration 0008), written by the role's port. */
+export interface OutboundCallsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  connection_id: string;
+  connector: string;
+  /** The contract method called: `submitShipment`, `writeTracking`, … */
+  operation: string;
+  order_id: string | null;
+  shipment_id: string | null;
+  idempotency_key: string | null;
+  status: OutboundCallStatus;
+  http_status: number | null;
+  duration_ms: number;
+  /** Our error code and message, cut short; never the remote body. */
+  error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  outbound_calls: OutboundCallsTable;
   connection_health: ConnectionHealthTable;
   stock_publication_failures: StockPublicationFailuresTable;
   install_nonces: InstallNoncesTable;
@@ -280,4 +307,5 @@ export type NewDelivery = Insertable<DeliveriesTable>;
 export type Order = Selectable<OrdersTable>;
 export type OrderLine = Selectable<OrderLinesTable>;
 export type Shipment = Selectable<ShipmentsTable>;
+export type OutboundCall = Selectable<OutboundCallsTable>;
 export type ShipmentUpdate = Updateable<ShipmentsTable>;

@@ -37,6 +37,16 @@ export async function installRoutes(app: FastifyInstance, { hub }: { hub: Hub })
               },
               createInstallApi(hub, connector),
             );
+            if (response.status >= 500) {
+              // A connector's failure is ours: its detail goes to the log, never to the browser.
+              request.log.error(
+                { connector: connector.manifest.name, status: response.status, body: response.body },
+                'install route failed',
+              );
+              return reply
+                .status(response.status)
+                .send({ error: 'internal_error', message: 'internal server error' });
+            }
             reply.status(response.status);
             for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
             if (typeof response.body === 'string') {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 
 /**
  * Keyset pagination over newest-first lists ordered by (time, id). The cursor is the last row's id;
@@ -17,11 +18,19 @@ export function decodeCursor(cursor: string | undefined): string | null {
   return UUID.test(id) ? id : null;
 }
 
+/** The page parameters of every list's query string (spread into its TypeBox object). */
 export const pageQuerySchema = {
-  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  // Required in the type, and always there: ajv fills the default in before it checks.
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   // The base64url form of a row id, as `nextCursor` gave it; anything else is a 400.
-  cursor: { type: 'string', pattern: '^[A-Za-z0-9_-]{48}$' },
-} as const;
+  cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{48}$' })),
+};
+
+/** What a page query gives a query module: how many rows, and after which row. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
 
 /** The SQL condition "after the cursor row". */
 export function olderThan(table: string, timeColumn: string, cursorId: string) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.ts';
 import type { Hub } from './hub.ts';
 import type { JobHandler } from './jobs.ts';
+import { deleteExpiredOutboundCalls } from './ports/outbound-call-log.ts';
 
 /**
  * The retention policy for raw delivery bodies: they carry customers' names and addresses, and
@@ -66,6 +67,9 @@ export function retentionHandler(hub: Hub): JobHandler<'retention'> {
       const retentionDays = hub.config.deliveryBodyRetentionDays;
       const erased = await eraseExpiredDeliveryBodies(hub.db, { retentionDays });
       if (erased > 0) log.info({ erased, retentionDays }, 'delivery bodies past retention erased');
+      // The outbound call log has its own, longer period: it holds no customer data.
+      const deleted = await deleteExpiredOutboundCalls(hub.db);
+      if (deleted > 0) log.info({ deleted }, 'outbound calls past retention deleted');
     },
   };
 }

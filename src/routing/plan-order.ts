@@ -16,15 +16,14 @@
  * - Safety stock (the location's, plus a rule's) is never promised. Lines are served in line id
  *   order and locations compared by id last, so equal inputs give equal plans whatever their order.
  */
-import { allocate } from './allocate.ts';
 import { compileRuleSet } from './compile-rule-set.ts';
 import { type ConditionLine, conditionContext, conditionLine } from './conditions.ts';
 import { pointOf } from './geo.ts';
+import { excludeStep, holdStep } from './hold-steps.ts';
+import { createPlanState, mergeLines, type StockReader, units } from './plan-state.ts';
+import { routeStep } from './route-step.ts';
 import type {
-  CandidateTrace,
   NotRoutedLine,
-  PlannedHold,
-  PlannedLine,
   PlannedShipment,
   PlanOutcome,
   RoutingDecision,
@@ -33,40 +32,17 @@ import type {
   RoutingPlan,
   RoutingResult,
   RuleTrace,
-  StepTrace,
-  UnfillableLine,
 } from './routing-model.ts';
-import type { CostTable, ExcludeAction, HoldAction, RouteAction, Strategy } from './rules-schema.ts';
-import {
-  compareIds,
-  compareKeys,
-  DEFAULT_ROUTING_STRATEGY,
-  DEFAULT_STRATEGY,
-  type ScoringContext,
-  score,
-  sortKey,
-} from './strategies.ts';
+import type { CostTable } from './rules-schema.ts';
+import { compareIds } from './strategies.ts';
 
-/** Raw available-to-promise of a SKU at a location, before safety stock. */
-export type StockReader = (location: RoutingLocation, sku: string) => number;
+export type { StockReader } from './plan-state.ts';
 
 const readAvailable: StockReader = (location, sku) => location.available[sku] ?? 0;
 
 export function planOrder(input: RoutingInput): RoutingResult {
   return routeOrder(input, readAvailable);
 }
-
-function mergeLines(lines: readonly PlannedLine[]): PlannedLine[] {
-  const merged = new Map<string, PlannedLine>();
-  for (const line of lines) {
-    const existing = merged.get(line.lineId);
-    if (existing) existing.quantity += line.quantity;
-    else merged.set(line.lineId, { ...line });
-  }
-  return [...merged.values()].sort((a, b) => compareIds(a.lineId, b.lineId));
-}
-
-const units = (lines: readonly PlannedLine[]) => lines.reduce((sum, line) => sum + line.quantity, 0);
 
 /** The engine, with stock read through `readStock` so a simulation can run it on its own ledger. */
 export function routeOrder(input: RoutingInput, readStock: StockReader): RoutingResult {
@@ -106,239 +82,20 @@ export function routeOrder(input: RoutingInput, readStock: StockReader): Routing
   for (const locationId of input.excludedLocationIds ?? [])
     if (!excluded.has(locationId)) excluded.set(locationId, 'input');
 
-  const used = new Map<string, Map<string, number>>();
-  const shipped = new Map<string, PlannedLine[]>();
-  const holds: PlannedHold[] = [];
-  const unfillable: UnfillableLine[] = [];
-  const steps: StepTrace[] = [];
+  const state = createPlanState({
+    nowMs,
+    locations,
+    destinationPoint,
+    destinationCountry,
+    costs,
+    routable,
+    remaining,
+    excluded,
+    readStock,
+  });
+  const { shipped, holds, unfillable, steps, pending } = state;
   const ruleTraces: RuleTrace[] = [];
   const matchedRuleIds: string[] = [];
-
-  const pending = (): PlannedLine[] =>
-    routable
-      .filter((line) => (remaining.get(line.lineId) ?? 0) > 0)
-      .map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: remaining.get(line.lineId) ?? 0 }));
-
-  const take = (placed: readonly PlannedLine[]) => {
-    for (const line of placed) {
-      const left = (remaining.get(line.lineId) ?? 0) - line.quantity;
-      if (left > 0) remaining.set(line.lineId, left);
-      else remaining.delete(line.lineId);
-    }
-  };
-
-  const promisable = (location: RoutingLocation, sku: string, extraSafety: number) =>
-    Math.max(
-      0,
-      readStock(location, sku) -
-        location.safetyStock -
-        extraSafety -
-        (used.get(location.locationId)?.get(sku) ?? 0),
-    );
-
-  function routeStep(
-    ruleId: string | null,
-    action: Omit<RouteAction, 'type'>,
-    selected: PlannedLine[],
-  ): void {
-    const strategy: readonly Strategy[] =
-      action.strategy ?? (ruleId === null ? DEFAULT_ROUTING_STRATEGY : DEFAULT_STRATEGY);
-    const allowSplit = action.allowSplit ?? true;
-    const extraSafety = action.safetyStock ?? 0;
-    const need = new Map<string, number>();
-    for (const line of selected) need.set(line.sku, (need.get(line.sku) ?? 0) + line.quantity);
-    const totalUnits = units(selected);
-    const restricted = action.locationIds !== undefined || action.connectionIds !== undefined;
-    const inRule = (location: RoutingLocation) =>
-      !restricted ||
-      (action.locationIds?.includes(location.locationId) ?? false) ||
-      (action.connectionIds?.includes(location.fulfillmentConnectionId) ?? false);
-    const scoring: ScoringContext = {
-      destination: destinationPoint,
-      destinationCountry,
-      totalUnits,
-      ranking: action.ranking,
-      costs,
-    };
-
-    const ranked: {
-      trace: CandidateTrace;
-      key: number[];
-      location: RoutingLocation;
-      available: Map<string, number>;
-    }[] = [];
-    const traces: CandidateTrace[] = [];
-    for (const location of locations) {
-      const available = new Map<string, number>();
-      const stock: Record<string, number> = {};
-      let coverableUnits = 0;
-      for (const [sku, wanted] of need) {
-        const have = promisable(location, sku, extraSafety);
-        available.set(sku, have);
-        stock[sku] = have;
-        coverableUnits += Math.min(wanted, have);
-      }
-      const ineligibleReason = !location.active
-        ? ('inactive' as const)
-        : excluded.has(location.locationId)
-          ? ('excluded' as const)
-          : inRule(location)
-            ? null
-            : ('not_in_rule' as const);
-      const scores: Partial<Record<Strategy, number | null>> = {};
-      const trace: CandidateTrace = {
-        locationId: location.locationId,
-        fulfillmentConnectionId: location.fulfillmentConnectionId,
-        eligible: ineligibleReason === null,
-        ineligibleReason,
-        stock,
-        coverableUnits,
-        canShipComplete: coverableUnits === totalUnits,
-        scores,
-        rank: null,
-      };
-      traces.push(trace);
-      if (ineligibleReason === null) {
-        const facts = { location, point: pointOf(location), coverableUnits };
-        for (const criterion of strategy) scores[criterion] = score(criterion, facts, scoring);
-        ranked.push({ trace, key: sortKey(strategy, scores), location, available });
-      }
-    }
-    const eligible = ranked.sort(
-      (a, b) => compareKeys(a.key, b.key) || compareIds(a.location.locationId, b.location.locationId),
-    );
-    eligible.forEach((entry, index) => {
-      entry.trace.rank = index + 1;
-    });
-
-    const allocation = allocate({
-      lines: selected,
-      candidates: eligible.map((trace) => ({
-        locationId: trace.location.locationId,
-        stock: trace.available,
-        alreadyUsed: shipped.has(trace.location.locationId),
-      })),
-      mode: strategy[0] === 'ship_complete_first' ? 'fewest_shipments' : 'ranked',
-      allowSplit,
-    });
-
-    const placed = allocation.placed.map(({ candidateIndex, lines: placedLines }) => {
-      const location = (eligible[candidateIndex] as (typeof eligible)[number]).location;
-      const ledger = used.get(location.locationId) ?? new Map<string, number>();
-      used.set(location.locationId, ledger);
-      for (const line of placedLines) ledger.set(line.sku, (ledger.get(line.sku) ?? 0) + line.quantity);
-      shipped.set(location.locationId, [...(shipped.get(location.locationId) ?? []), ...placedLines]);
-      take(placedLines);
-      return { locationId: location.locationId, lines: placedLines };
-    });
-
-    const park = ruleId === null || action.ifUnfilled === 'unfillable';
-    if (park && allocation.unplaced.length > 0) {
-      // Shortfall: units no eligible location has even now, served in line order per SKU.
-      const left = new Map<string, number>();
-      for (const trace of eligible) {
-        for (const sku of need.keys()) {
-          left.set(sku, (left.get(sku) ?? 0) + promisable(trace.location, sku, extraSafety));
-        }
-      }
-      for (const line of allocation.unplaced) {
-        const have = left.get(line.sku) ?? 0;
-        const shortfall = Math.max(0, line.quantity - have);
-        left.set(line.sku, Math.max(0, have - line.quantity));
-        unfillable.push({
-          lineId: line.lineId,
-          sku: line.sku,
-          quantity: line.quantity,
-          shortfall,
-          reason:
-            eligible.length === 0
-              ? 'no_eligible_location'
-              : shortfall > 0
-                ? 'insufficient_stock'
-                : 'split_not_allowed',
-          ruleId,
-        });
-      }
-      take(allocation.unplaced);
-    }
-
-    const where = placed.map((entry) => entry.locationId).join(', ');
-    const unplacedUnits = units(allocation.unplaced);
-    const notes = [
-      placed.length === 0
-        ? 'placed nothing'
-        : placed.length === 1
-          ? `ships ${unplacedUnits > 0 ? 'part' : 'complete'} from ${where}`
-          : `split across ${placed.length} locations: ${where}`,
-    ];
-    if (unplacedUnits > 0) {
-      notes.push(
-        `${unplacedUnits} unit(s) not placed, ${park ? 'parked as unfillable' : 'left to the next rules'}` +
-          (eligible.length === 0 ? ' (no eligible location)' : ''),
-      );
-    }
-    steps.push({
-      ruleId,
-      action: 'route',
-      lineIds: selected.map((line) => line.lineId),
-      strategy: [...strategy],
-      allowSplit,
-      candidates: traces,
-      placed,
-      unplaced: allocation.unplaced,
-      note: notes.join('; '),
-    });
-  }
-
-  function holdStep(ruleId: string, action: HoldAction, selected: PlannedLine[], wholeOrder: boolean): void {
-    let held = selected;
-    if (wholeOrder) {
-      held = mergeLines([...[...shipped.values()].flat(), ...selected]);
-      shipped.clear();
-      used.clear();
-    }
-    take(selected);
-    const until = action.durationMinutes
-      ? new Date(nowMs + action.durationMinutes * 60_000).toISOString()
-      : null;
-    holds.push({
-      ruleId,
-      reason: action.reason,
-      note: action.note ?? null,
-      until,
-      scope: wholeOrder ? 'order' : 'lines',
-      lines: held,
-    });
-    steps.push({
-      ruleId,
-      action: 'hold',
-      lineIds: held.map((line) => line.lineId),
-      placed: [],
-      unplaced: [],
-      note: `held${wholeOrder ? ' the order' : ''}: ${action.reason}${until ? ` until ${until}` : ' until released'}`,
-    });
-  }
-
-  function excludeStep(ruleId: string, action: ExcludeAction): void {
-    const barred = locations
-      .filter(
-        (location) =>
-          (action.locationIds?.includes(location.locationId) ?? false) ||
-          (action.connectionIds?.includes(location.fulfillmentConnectionId) ?? false),
-      )
-      .map((location) => location.locationId);
-    for (const locationId of action.locationIds ?? [])
-      if (!barred.includes(locationId)) barred.push(locationId);
-    for (const locationId of barred) if (!excluded.has(locationId)) excluded.set(locationId, ruleId);
-    steps.push({
-      ruleId,
-      action: 'exclude',
-      lineIds: [],
-      placed: [],
-      unplaced: [],
-      note: `excluded ${barred.join(', ')}`,
-    });
-  }
 
   const released = new Set(input.releasedHoldRuleIds ?? []);
   const base = compiled ? conditionContext(order, [], nowMs, compiled.timeZone) : null;
@@ -372,12 +129,12 @@ export function routeOrder(input: RoutingInput, readStock: StockReader): Routing
     ruleTraces.push({ ruleId: rule.id, matched: true, skipReason: null });
     matchedRuleIds.push(rule.id);
     const action = rule.action;
-    if (action.type === 'route') routeStep(rule.id, action, selected);
-    else if (action.type === 'hold') holdStep(rule.id, action, selected, !filter);
-    else excludeStep(rule.id, action);
+    if (action.type === 'route') routeStep(state, rule.id, action, selected);
+    else if (action.type === 'hold') holdStep(state, rule.id, action, selected, !filter);
+    else excludeStep(state, rule.id, action);
   }
   const rest = pending();
-  if (rest.length > 0) routeStep(null, {}, rest);
+  if (rest.length > 0) routeStep(state, null, {}, rest);
 
   const shipments: PlannedShipment[] = [...shipped.entries()]
     .sort(([a], [b]) => compareIds(a, b))

@@ -7,7 +7,7 @@ import {
   type StorefrontSimulatorOptions,
   type ThreePlSimulator,
   type ThreePlSimulatorOptions,
-} from '../../connectors/sandbox/index.ts';
+} from '../../sandbox/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { StorefrontConnector } from '../../src/sdk/contracts.ts';
 import { type RunningHub, startHub } from '../../src/start-hub.ts';

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createThreePlSimulator } from '../../../sandbox/three-pl-simulator.ts';
+import type { ThreePlSimulator, ThreePlSimulatorOptions } from '../../../sandbox/three-pl-simulator-types.ts';
 import {
   MalformedPayloadError,
   NeedsHumanError,
@@ -6,8 +8,6 @@ import {
   type ShipmentRequest,
 } from '../../../src/sdk/index.ts';
 import { sandbox3pl } from '../fulfillment-connector.ts';
-import { createThreePlSimulator } from '../three-pl-simulator.ts';
-import type { ThreePlSimulator, ThreePlSimulatorOptions } from '../three-pl-simulator-types.ts';
 import { API_KEY, sandboxContext, sign, signedRequest, WEBHOOK_SECRET } from './helpers/sandbox-fixtures.ts';
 
 const connector = sandbox3pl;

@@ -1,12 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStorefrontSimulator } from '../../../sandbox/storefront-simulator.ts';
+import type { StorefrontSimulator } from '../../../sandbox/storefront-simulator-types.ts';
+import {
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../../../sandbox/test/helpers/webhook-receiver.ts';
 import { MalformedPayloadError, NeedsHumanError, RetryableError } from '../../../src/sdk/index.ts';
 import { sandboxStorefront } from '../storefront-connector.ts';
-import { createStorefrontSimulator } from '../storefront-simulator.ts';
-import type { StorefrontSimulator } from '../storefront-simulator-types.ts';
 import { orderPayload } from './helpers/order-payload.ts';
 import { API_KEY, sandboxContext, sign, signedRequest, WEBHOOK_SECRET } from './helpers/sandbox-fixtures.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const connector = sandboxStorefront;
 const offline = sandboxContext('http://127.0.0.1:9');

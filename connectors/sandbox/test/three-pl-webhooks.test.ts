@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startWebhookReceiver,
+  topicOf,
+  type WebhookReceiver,
+} from '../../../sandbox/test/helpers/webhook-receiver.ts';
+import { createThreePlSimulator } from '../../../sandbox/three-pl-simulator.ts';
+import type { ThreePlSimulator } from '../../../sandbox/three-pl-simulator-types.ts';
 import { sandbox3pl } from '../fulfillment-connector.ts';
-import { createThreePlSimulator } from '../three-pl-simulator.ts';
-import type { ThreePlSimulator } from '../three-pl-simulator-types.ts';
 import { API_KEY, sandboxContext, WEBHOOK_SECRET } from './helpers/sandbox-fixtures.ts';
-import { startWebhookReceiver, topicOf, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const SHIP_DELAY_MS = 150;
 

@@ -1,7 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
 import { describeConnectorContract } from '../../../src/sdk/contract-kit.ts';
-import type { ConnectionContext } from '../../../src/sdk/index.ts';
 import {
   API,
   connector,
@@ -20,8 +19,7 @@ beforeAll(() => {
 afterAll(() => nock.cleanAll());
 
 describeConnectorContract(connector, () => ({
-  // The kit is typed for any connector's context.
-  context: shipBobContext() as unknown as ConnectionContext,
+  context: shipBobContext(),
   signatureHeader: 'webhook-signature',
   signed: signedDelivery('order.shipped', fixture('webhook-shipment-event.json')),
 }));

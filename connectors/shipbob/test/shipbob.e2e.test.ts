@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorefrontSimulator, type StorefrontSimulator } from '../../../sandbox/index.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { signStandardWebhook } from '../../../src/sdk/index.ts';
 import { type RunningHub, startHub } from '../../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from '../../../test/helpers/test-hub.ts';
 import { createConnectors } from '../../registry.ts';
-import { createStorefrontSimulator, type StorefrontSimulator } from '../../sandbox/index.ts';
 import { API, CHANNEL, fixture, ORDER_ID, PAT, VERSION } from './helpers/shipbob-test-kit.ts';
 
 describe('ShipBob through the hub', () => {

@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createThreePlSimulator, type ThreePlSimulator } from '../../../sandbox/index.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { type RunningHub, startHub } from '../../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from '../../../test/helpers/test-hub.ts';
 import { createConnectors } from '../../registry.ts';
-import { createThreePlSimulator, type ThreePlSimulator } from '../../sandbox/index.ts';
 import { createWooCommerceConnector } from '../index.ts';
 import { createFakeWooStore, type FakeWooStore } from './helpers/fake-woo-store.ts';
 import { PUBLIC_ADDRESS } from './helpers/woo-test-kit.ts';

@@ -1,5 +1,4 @@
 import { describeConnectorContract } from '../../../src/sdk/contract-kit.ts';
-import type { ConnectionContext } from '../../../src/sdk/index.ts';
 import {
   delivery,
   fakeContext,
@@ -13,13 +12,13 @@ const connector = testConnector();
 
 // The bytes WooCommerce sends for an order, and for a variation through product.updated.
 describeConnectorContract(connector, () => ({
-  context: fakeContext() as unknown as ConnectionContext,
+  context: fakeContext(),
   signatureHeader: 'x-wc-webhook-signature',
   signed: delivery('order.created', fixtureText('order.webhook-body.php-escaped.json')),
 }));
 
 describeConnectorContract(connector, () => ({
-  context: fakeContext() as unknown as ConnectionContext,
+  context: fakeContext(),
   signatureHeader: 'x-wc-webhook-signature',
   signed: delivery('product.updated', phpJson(fixtureJson('product-variation.webhook.with-sku.json'))),
 }));

@@ -1,45 +1,46 @@
-import type { FastifyInstance } from 'fastify';
-import type { BodyErasedReason } from '../../db/types.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { BodyErasedReason, Delivery } from '../../db/types.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
+import { DELIVERY_STATUSES, deliveryQueries } from '../../queries/deliveries.ts';
 import { errorSchema } from '../errors.ts';
-import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
+import { pageQuerySchema } from '../pagination.ts';
+import { scopeOf } from '../scope.ts';
+import { DateTime, IdParams, Nullable, NullableDateTime, NullableString, Uuid } from './schema-kit.ts';
 
-const STATUSES = ['received', 'processed', 'failed', 'dead', 'duplicate', 'rejected', 'ignored'] as const;
-const nullableString = { type: ['string', 'null'] } as const;
+const STATUSES = DELIVERY_STATUSES;
 
-const deliverySummary = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    merchantId: nullableString,
-    connectionId: nullableString,
-    connector: { type: 'string' },
-    source: { type: 'string' },
-    topic: nullableString,
-    dedupeKey: nullableString,
-    duplicateOf: nullableString,
-    status: { type: 'string' },
-    httpStatus: { type: 'integer' },
-    rejectReason: nullableString,
-    attempts: { type: 'integer' },
-    lastError: nullableString,
-    bodySize: { type: 'integer' },
-    bodyErased: {
-      description:
-        'Set when the body was dropped: by the retention policy (DELIVERY_BODY_RETENTION_DAYS) or a privacy erasure; the rest of the delivery is kept',
-      type: ['object', 'null'],
-      properties: {
-        reason: { type: 'string', enum: ['retention', 'customer_redact', 'account_redact'] },
-        at: { type: 'string', format: 'date-time' },
+const deliverySummary = Type.Object({
+  id: Type.String(),
+  merchantId: NullableString,
+  connectionId: NullableString,
+  connector: Type.String(),
+  source: Type.String(),
+  topic: NullableString,
+  dedupeKey: NullableString,
+  duplicateOf: NullableString,
+  status: Type.Enum(STATUSES),
+  httpStatus: Type.Integer(),
+  rejectReason: NullableString,
+  attempts: Type.Integer(),
+  lastError: NullableString,
+  bodySize: Type.Integer(),
+  bodyErased: Nullable(
+    Type.Object(
+      {
+        reason: Type.Enum(['retention', 'customer_redact', 'account_redact'] as const),
+        at: DateTime,
       },
-    },
-    receivedAt: { type: 'string', format: 'date-time' },
-    processedAt: { type: ['string', 'null'], format: 'date-time' },
-  },
-} as const;
-
-type DeliveryRow = Awaited<ReturnType<typeof loadDelivery>>;
+      {
+        description:
+          'Set when the body was dropped: by the retention policy (DELIVERY_BODY_RETENTION_DAYS) or a privacy erasure; the rest of the delivery is kept',
+      },
+    ),
+  ),
+  receivedAt: DateTime,
+  processedAt: NullableDateTime,
+});
 
 const ERASED_BECAUSE: Record<BodyErasedReason, string> = {
   retention: 'by the retention policy, DELIVERY_BODY_RETENTION_DAYS',
@@ -47,11 +48,7 @@ const ERASED_BECAUSE: Record<BodyErasedReason, string> = {
   account_redact: 'by the store’s privacy erasure',
 };
 
-async function loadDelivery(hub: Hub, id: string) {
-  return hub.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-function summary(row: NonNullable<DeliveryRow>) {
+function summary(row: Delivery) {
   return {
     id: row.id,
     merchantId: row.merchant_id,
@@ -76,105 +73,75 @@ function summary(row: NonNullable<DeliveryRow>) {
   };
 }
 
-export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  app.get<{
-    Querystring: {
-      status?: string;
-      connector?: string;
-      connectionId?: string;
-      since?: string;
-      until?: string;
-      limit: number;
-      cursor?: string;
-    };
-  }>(
+/** The body as text when it is UTF-8, else as base64. */
+function bodyView(body: Uint8Array | null) {
+  if (!body) return { body: null, bodyEncoding: null };
+  const bytes = Buffer.from(body);
+  const text = bytes.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(bytes);
+  return isText
+    ? { body: text, bodyEncoding: 'utf8' as const }
+    : { body: bytes.toString('base64'), bodyEncoding: 'base64' as const };
+}
+
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, { hub }) => {
+  const deliveries = deliveryQueries(hub.db);
+
+  app.get(
     '/api/deliveries',
     {
       schema: {
         summary: 'The event log: every inbound delivery, newest first',
         tags: ['deliveries'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            status: { type: 'string', enum: [...STATUSES] },
-            connector: { type: 'string', maxLength: 64 },
-            connectionId: { type: 'string', format: 'uuid' },
-            since: { type: 'string', format: 'date-time' },
-            until: { type: 'string', format: 'date-time' },
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(STATUSES)),
+            connector: Type.Optional(Type.String({ maxLength: 64 })),
+            connectionId: Type.Optional(Uuid),
+            since: Type.Optional(DateTime),
+            until: Type.Optional(DateTime),
             ...pageQuerySchema,
           },
-        },
+          { additionalProperties: false },
+        ),
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: deliverySummary }, nextCursor: nullableString },
-          },
+          200: Type.Object({ items: Type.Array(deliverySummary), nextCursor: NullableString }),
           400: errorSchema,
         },
       },
     },
     async (request) => {
-      const { status, connector, connectionId, since, until, limit, cursor } = request.query;
-      const after = decodeCursor(cursor);
-      let query = hub.db
-        .selectFrom('deliveries')
-        .selectAll()
-        .orderBy('received_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1);
-      if (status) query = query.where('status', '=', status as (typeof STATUSES)[number]);
-      if (connector) query = query.where('connector', '=', connector);
-      if (connectionId) query = query.where('connection_id', '=', connectionId);
-      if (since) query = query.where('received_at', '>=', new Date(since));
-      if (until) query = query.where('received_at', '<', new Date(until));
-      if (after) query = query.where(olderThan('deliveries', 'received_at', after));
-      const { page, nextCursor } = toPage(await query.execute(), limit);
-      return {
-        items: page.map(summary),
-        nextCursor,
-      };
+      const { page, nextCursor } = await deliveries.list(scopeOf(request), request.query);
+      return { items: page.map(summary), nextCursor };
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/deliveries/:id',
     {
       schema: {
         summary: 'One delivery, with its headers (secrets removed) and body',
         tags: ['deliveries'],
-        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        params: IdParams,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              ...deliverySummary.properties,
-              headers: { type: 'object', additionalProperties: { type: 'string' } },
-              body: nullableString,
-              bodyEncoding: { type: ['string', 'null'], enum: ['utf8', 'base64', null] },
-            },
-          },
+          200: Type.Object({
+            ...deliverySummary.properties,
+            headers: Type.Record(Type.String(), Type.String()),
+            body: NullableString,
+            bodyEncoding: Nullable(Type.Enum(['utf8', 'base64'] as const)),
+          }),
           404: errorSchema,
         },
       },
     },
     async (request, reply) => {
-      const row = await loadDelivery(hub, request.params.id);
+      const row = await deliveries.find(scopeOf(request), request.params.id);
       if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
-      let body: string | null = null;
-      let bodyEncoding: 'utf8' | 'base64' | null = null;
-      if (row.body) {
-        const bytes = Buffer.from(row.body);
-        const text = bytes.toString('utf8');
-        const isText = Buffer.from(text, 'utf8').equals(bytes);
-        body = isText ? text : bytes.toString('base64');
-        bodyEncoding = isText ? 'utf8' : 'base64';
-      }
-      return { ...summary(row), headers: row.headers, body, bodyEncoding };
+      return { ...summary(row), headers: row.headers, ...bodyView(row.body) };
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/deliveries/:id/replay',
     {
       schema: {
@@ -182,28 +149,21 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
         description:
           '202 `queued`: the delivery will be applied again (`previousStatus` says what it was: a processed one applies again, and changes older than the stored order are ignored). 200 `already_queued`: it is waiting to be applied or being applied now, so nothing was added (one backing off after a failure is tried again now). 409 `not_replayable` with the `reason`: `duplicate` (replay `originalDeliveryId`), `rejected` (refused at the door, nothing stored to apply), `no_body` (its body is no longer kept), and with error `body_erased` (reason `body_erased`) when retention or a privacy erasure removed it, `no_connection` (its connection is gone).',
         tags: ['deliveries'],
-        params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+        params: IdParams,
         response: {
           200: replayAnswer,
           202: replayAnswer,
           404: errorSchema,
-          409: {
-            type: 'object',
-            properties: {
-              ...errorSchema.properties,
-              reason: {
-                type: 'string',
-                enum: ['duplicate', 'rejected', 'no_body', 'body_erased', 'no_connection'],
-              },
-              originalDeliveryId: nullableString,
-            },
-            required: ['error', 'message', 'reason'],
-          },
+          409: Type.Object({
+            ...errorSchema.properties,
+            reason: Type.Enum(['duplicate', 'rejected', 'no_body', 'body_erased', 'no_connection'] as const),
+            originalDeliveryId: Type.Optional(NullableString),
+          }),
         },
       },
     },
     async (request, reply) => {
-      const row = await loadDelivery(hub, request.params.id);
+      const row = await deliveries.find(scopeOf(request), request.params.id);
       if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
       if (row.body_erased_at) {
         return reply.status(409).send({
@@ -255,26 +215,22 @@ export async function deliveryRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       });
     },
   );
-}
+};
 
 // A job backing off after a failure ('retry') is no reason to wait: a replay tries again now.
 const QUEUED_OR_RUNNING = new Set(['created', 'active']);
 
-const replayAnswer = {
-  type: 'object',
-  properties: {
-    deliveryId: { type: 'string' },
-    outcome: { type: 'string', enum: ['queued', 'already_queued'] },
-    previousStatus: { type: 'string', enum: [...STATUSES] },
-    status: { type: 'string', enum: [...STATUSES] },
-    message: { type: 'string' },
-  },
-  required: ['deliveryId', 'outcome', 'previousStatus', 'status', 'message'],
-} as const;
+const replayAnswer = Type.Object({
+  deliveryId: Type.String(),
+  outcome: Type.Enum(['queued', 'already_queued'] as const),
+  previousStatus: Type.Enum(STATUSES),
+  status: Type.Enum(STATUSES),
+  message: Type.String(),
+});
 
 /** Why a delivery cannot be applied again, or null when it can. */
 function replayRefusal(
-  row: NonNullable<DeliveryRow>,
+  row: Delivery,
 ): { reason: 'duplicate' | 'rejected' | 'no_body' | 'no_connection'; message: string } | null {
   if (row.status === 'duplicate')
     return { reason: 'duplicate', message: 'a repeat of another delivery: replay the original instead' };

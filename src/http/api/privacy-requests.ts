@@ -1,59 +1,49 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Hub } from '../../pipeline/hub.ts';
-import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
+import { privacyRequestQueries } from '../../queries/privacy-requests.ts';
+import { pageQuerySchema } from '../pagination.ts';
+import { scopeOf } from '../scope.ts';
+import { DateTime, JsonObject, NullableString, Uuid } from './schema-kit.ts';
 
-const item = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    merchantId: { type: 'string' },
-    connectionId: { type: ['string', 'null'] },
-    kind: { type: 'string' },
-    requestId: { type: ['string', 'null'] },
-    subject: { type: 'object', additionalProperties: true },
-    result: { type: 'object', additionalProperties: true },
-    createdAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
+const PRIVACY_KINDS = ['customer.redact', 'customer.data_request', 'account.redact'] as const;
+
+const item = Type.Object({
+  id: Type.String(),
+  merchantId: Type.String(),
+  connectionId: NullableString,
+  kind: Type.String(),
+  requestId: NullableString,
+  subject: JsonObject,
+  result: JsonObject,
+  createdAt: DateTime,
+});
 
 /** Privacy requests the hub carried out, and the data reports the merchant must hand over. */
-export async function privacyRequestRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  app.get<{ Querystring: { merchantId?: string; kind?: string; limit: number; cursor?: string } }>(
+export const privacyRequestRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, { hub }) => {
+  const privacyRequests = privacyRequestQueries(hub.db);
+
+  app.get(
     '/api/privacy-requests',
     {
       schema: {
         summary: 'Privacy requests (erasures, data reports), newest first',
         tags: ['privacy'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            merchantId: { type: 'string', format: 'uuid' },
-            kind: { type: 'string', enum: ['customer.redact', 'customer.data_request', 'account.redact'] },
+        querystring: Type.Object(
+          {
+            merchantId: Type.Optional(Uuid),
+            kind: Type.Optional(Type.Enum(PRIVACY_KINDS)),
             ...pageQuerySchema,
           },
-        },
+          { additionalProperties: false },
+        ),
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
-          },
+          200: Type.Object({ items: Type.Array(item), nextCursor: NullableString }),
         },
       },
     },
     async (request) => {
-      const { merchantId, kind, limit, cursor } = request.query;
-      const after = decodeCursor(cursor);
-      let query = hub.db
-        .selectFrom('privacy_requests')
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1);
-      if (merchantId) query = query.where('merchant_id', '=', merchantId);
-      if (kind) query = query.where('kind', '=', kind as 'customer.redact');
-      if (after) query = query.where(olderThan('privacy_requests', 'created_at', after));
-      const { page, nextCursor } = toPage(await query.execute(), limit);
+      const { page, nextCursor } = await privacyRequests.list(scopeOf(request), request.query);
       return {
         items: page.map((r) => ({
           id: r.id,
@@ -69,4 +59,4 @@ export async function privacyRequestRoutes(app: FastifyInstance, { hub }: { hub:
       };
     },
   );
-}
+};

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { type TProperties, Type } from 'typebox';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueueReroute } from '../../pipeline/route/reroute-held.ts';
 import {
@@ -7,58 +9,41 @@ import {
   type SkuMapKey,
   type SkuMapRow,
 } from '../../pipeline/route/sku-map-store.ts';
-import { UNIDENTIFIED_LINE_POLICIES, type UnidentifiedLinePolicy } from '../../routing/resolve-lines.ts';
+import { connectionQueries } from '../../queries/connections.ts';
+import { merchantQueries } from '../../queries/merchants.ts';
+import { skuMapQueries } from '../../queries/sku-map.ts';
+import { UNIDENTIFIED_LINE_POLICIES } from '../../routing/resolve-lines.ts';
 import { errorSchema } from '../errors.ts';
-import { decodeCursor, olderThan, pageQuerySchema, toPage } from '../pagination.ts';
+import { pageQuerySchema } from '../pagination.ts';
+import { type MerchantScope, scopeOf } from '../scope.ts';
+import { DateTime, NullableString, Uuid } from './schema-kit.ts';
 
-const uuid = { type: 'string', format: 'uuid' } as const;
 // Storefront SKUs and 3PL SKUs: any text a catalogue uses, without control characters.
-const skuText = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 255,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-} as const;
+const skuText = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 // Product and variant ids as the storefront sends them (digits for Shopify and WooCommerce).
-const storefrontId = {
-  type: 'string',
+const storefrontId = Type.String({
   minLength: 1,
   maxLength: 255,
   pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$',
-} as const;
+});
+const kindSchema = Type.Enum(['sku', 'product', 'variant'] as const);
+const merchantParams = Type.Object({ merchantId: Uuid });
 
-const entrySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    kind: { type: 'string', enum: ['sku', 'product', 'variant'] },
-    storefrontConnectionId: { type: ['string', 'null'] },
-    key: { type: 'string' },
-    action: { type: 'string', enum: ['map', 'do_not_ship'] },
-    fulfillmentSku: { type: ['string', 'null'] },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
+const entrySchema = Type.Object({
+  id: Type.String(),
+  kind: kindSchema,
+  storefrontConnectionId: NullableString,
+  key: Type.String(),
+  action: Type.Enum(['map', 'do_not_ship'] as const),
+  fulfillmentSku: NullableString,
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
 
-const putBody = {
-  oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['action', 'fulfillmentSku'],
-      properties: { action: { const: 'map' }, fulfillmentSku: skuText },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['action'],
-      properties: { action: { const: 'do_not_ship' } },
-    },
-  ],
-} as const;
-
-type PutBody = { action: 'map'; fulfillmentSku: string } | { action: 'do_not_ship' };
+const putBody = Type.Union([
+  Type.Object({ action: Type.Literal('map'), fulfillmentSku: skuText }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('do_not_ship') }, { additionalProperties: false }),
+]);
 
 const view = (row: SkuMapRow) => ({
   id: row.id,
@@ -74,145 +59,95 @@ const view = (row: SkuMapRow) => ({
 const notFound = (reply: FastifyReply, message: string) =>
   reply.status(404).send({ error: 'not_found', message });
 
+/** One PUT and one DELETE per kind of key, each with its own path. */
+interface KeyRoute {
+  path: string;
+  params: TProperties;
+  key: (params: Record<string, unknown>) => SkuMapKey;
+  what: string;
+}
+
+const keyRoutes: KeyRoute[] = [
+  {
+    path: '/api/merchants/:merchantId/sku-map/skus/:sku',
+    params: { merchantId: Uuid, sku: skuText },
+    key: (p) => ({ kind: 'sku', storefrontConnectionId: null, key: String(p.sku) }),
+    what: 'a storefront SKU (every storefront of the merchant)',
+  },
+  {
+    path: '/api/merchants/:merchantId/sku-map/connections/:connectionId/products/:productId',
+    params: { merchantId: Uuid, connectionId: Uuid, productId: storefrontId },
+    key: (p) => ({
+      kind: 'product',
+      storefrontConnectionId: String(p.connectionId),
+      key: String(p.productId),
+    }),
+    what: "every variant of one storefront's product",
+  },
+  {
+    path: '/api/merchants/:merchantId/sku-map/connections/:connectionId/variants/:variantId',
+    params: { merchantId: Uuid, connectionId: Uuid, variantId: storefrontId },
+    key: (p) => ({
+      kind: 'variant',
+      storefrontConnectionId: String(p.connectionId),
+      key: String(p.variantId),
+    }),
+    what: "one storefront's product variant",
+  },
+];
+
 /**
  * The merchant's SKU map (storefront SKU, product or variant id → 3PL SKU, or "do not ship") and
  * the policy for lines the 3PL cannot identify. Every change that may release held orders queues
  * them to be routed again, in the same transaction.
  */
-export async function skuMapRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  async function merchantExists(merchantId: string): Promise<boolean> {
-    const row = await hub.db
-      .selectFrom('merchants')
-      .select('id')
-      .where('id', '=', merchantId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
+export const skuMapRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, { hub }) => {
+  const merchants = merchantQueries(hub.db);
+  const connections = connectionQueries(hub.db);
+  const skuMap = skuMapQueries(hub.db);
 
-  async function storefrontOfMerchant(merchantId: string, connectionId: string): Promise<boolean> {
-    const row = await hub.db
-      .selectFrom('connections')
-      .select('id')
-      .where('id', '=', connectionId)
-      .where('merchant_id', '=', merchantId)
-      .where('role', '=', 'storefront')
-      .executeTakeFirst();
-    return row !== undefined;
-  }
+  /** Why the entry is out of the scope's reach (merchant, then storefront), or null when it is not. */
+  const outOfReach = async (scope: MerchantScope, merchantId: string, key: SkuMapKey) => {
+    if (!(await merchants.exists(scope, merchantId))) return 'no such merchant';
+    if (
+      key.storefrontConnectionId &&
+      !(await connections.isStorefrontOf(scope, merchantId, key.storefrontConnectionId))
+    )
+      return 'no such storefront connection for this merchant';
+    return null;
+  };
 
-  app.get<{
-    Params: { merchantId: string };
-    Querystring: { kind?: SkuMapKey['kind']; limit: number; cursor?: string };
-  }>(
+  app.get(
     '/api/merchants/:merchantId/sku-map',
     {
       schema: {
         summary: "List the merchant's SKU map, newest first",
         tags: ['sku-map'],
-        params: { type: 'object', required: ['merchantId'], properties: { merchantId: uuid } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { kind: { type: 'string', enum: ['sku', 'product', 'variant'] }, ...pageQuerySchema },
-        },
+        params: merchantParams,
+        querystring: Type.Object(
+          { kind: Type.Optional(kindSchema), ...pageQuerySchema },
+          { additionalProperties: false },
+        ),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: entrySchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+          200: Type.Object({ items: Type.Array(entrySchema), nextCursor: NullableString }),
           400: errorSchema,
           404: errorSchema,
         },
       },
     },
     async (request, reply) => {
+      const scope = scopeOf(request);
       const { merchantId } = request.params;
-      if (!(await merchantExists(merchantId))) return notFound(reply, 'no such merchant');
-      const { kind, limit, cursor } = request.query;
-      const after = decodeCursor(cursor);
-      let query = hub.db
-        .selectFrom('sku_map')
-        .selectAll()
-        .where('merchant_id', '=', merchantId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1);
-      if (kind) query = query.where('kind', '=', kind);
-      if (after) query = query.where(olderThan('sku_map', 'created_at', after));
-      const { page, nextCursor } = toPage(await query.execute(), limit);
+      if (!(await merchants.exists(scope, merchantId))) return notFound(reply, 'no such merchant');
+      const { page, nextCursor } = await skuMap.list(scope, merchantId, request.query);
       return { items: page.map(view), nextCursor };
     },
   );
 
-  // One PUT and one DELETE per kind of key, each with its own path.
-  const keyRoutes: {
-    kind: SkuMapKey['kind'];
-    path: string;
-    params: Record<string, unknown>;
-    key: (params: Record<string, string>) => SkuMapKey;
-    what: string;
-  }[] = [
-    {
-      kind: 'sku',
-      path: '/api/merchants/:merchantId/sku-map/skus/:sku',
-      params: { merchantId: uuid, sku: skuText },
-      key: (p) => ({ kind: 'sku', storefrontConnectionId: null, key: p.sku as string }),
-      what: 'a storefront SKU (every storefront of the merchant)',
-    },
-    {
-      kind: 'product',
-      path: '/api/merchants/:merchantId/sku-map/connections/:connectionId/products/:productId',
-      params: { merchantId: uuid, connectionId: uuid, productId: storefrontId },
-      key: (p) => ({
-        kind: 'product',
-        storefrontConnectionId: p.connectionId as string,
-        key: p.productId as string,
-      }),
-      what: "every variant of one storefront's product",
-    },
-    {
-      kind: 'variant',
-      path: '/api/merchants/:merchantId/sku-map/connections/:connectionId/variants/:variantId',
-      params: { merchantId: uuid, connectionId: uuid, variantId: storefrontId },
-      key: (p) => ({
-        kind: 'variant',
-        storefrontConnectionId: p.connectionId as string,
-        key: p.variantId as string,
-      }),
-      what: "one storefront's product variant",
-    },
-  ];
-
   for (const route of keyRoutes) {
-    const params = {
-      type: 'object',
-      required: Object.keys(route.params),
-      properties: route.params,
-    };
-    // Sends the 404 and says so. (A FastifyReply is thenable, so it cannot be awaited as a value.)
-    const refusedScope = async (
-      merchantId: string,
-      key: SkuMapKey,
-      reply: FastifyReply,
-    ): Promise<boolean> => {
-      if (!(await merchantExists(merchantId))) {
-        notFound(reply, 'no such merchant');
-        return true;
-      }
-      if (
-        key.storefrontConnectionId &&
-        !(await storefrontOfMerchant(merchantId, key.storefrontConnectionId))
-      ) {
-        notFound(reply, 'no such storefront connection for this merchant');
-        return true;
-      }
-      return false;
-    };
+    const params = Type.Object(route.params);
 
-    app.put<{ Params: Record<string, string>; Body: PutBody }>(
+    app.put(
       route.path,
       {
         schema: {
@@ -223,19 +158,17 @@ export async function skuMapRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
           params,
           body: putBody,
           response: {
-            200: {
-              type: 'object',
-              properties: { entry: entrySchema, reroute: { type: 'string', enum: ['queued'] } },
-            },
+            200: Type.Object({ entry: entrySchema, reroute: Type.Literal('queued') }),
             400: errorSchema,
             404: errorSchema,
           },
         },
       },
       async (request, reply) => {
-        const merchantId = request.params.merchantId as string;
+        const merchantId = String(request.params.merchantId);
         const key = route.key(request.params);
-        if (await refusedScope(merchantId, key, reply)) return reply;
+        const refusal = await outOfReach(scopeOf(request), merchantId, key);
+        if (refusal) return notFound(reply, refusal);
         const body = request.body;
         const action =
           body.action === 'map'
@@ -246,11 +179,11 @@ export async function skuMapRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
           await enqueueReroute(hub.boss, trx, merchantId, { kind: 'sku_map', entry: key });
           return stored;
         });
-        return { entry: view(row), reroute: 'queued' };
+        return { entry: view(row), reroute: 'queued' as const };
       },
     );
 
-    app.delete<{ Params: Record<string, string> }>(
+    app.delete(
       route.path,
       {
         schema: {
@@ -259,76 +192,66 @@ export async function skuMapRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
             'Orders already routed keep what they were sent as; later orders use the storefront SKU.',
           tags: ['sku-map'],
           params,
-          response: { 204: { type: 'null' }, 400: errorSchema, 404: errorSchema },
+          response: { 204: Type.Null(), 400: errorSchema, 404: errorSchema },
         },
       },
       async (request, reply) => {
-        const merchantId = request.params.merchantId as string;
+        const merchantId = String(request.params.merchantId);
         const key = route.key(request.params);
-        if (await refusedScope(merchantId, key, reply)) return reply;
+        const refusal = await outOfReach(scopeOf(request), merchantId, key);
+        if (refusal) return notFound(reply, refusal);
         if (!(await deleteSkuMapEntry(hub.db, merchantId, key)))
           return notFound(reply, 'no such SKU map entry');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   }
 
-  const policySchema = {
-    type: 'object',
-    properties: { unidentifiedLines: { type: 'string', enum: [...UNIDENTIFIED_LINE_POLICIES] } },
-  } as const;
+  const policySchema = Type.Object({ unidentifiedLines: Type.Enum(UNIDENTIFIED_LINE_POLICIES) });
   const policyDescription =
     'What routing does with lines the 3PL cannot identify (no SKU, or a SKU it does not stock, after the SKU map): hold (the whole order waits; the default), ship_rest (the identifiable lines ship now, the rest waits as a held part), skip (the identifiable lines ship, the rest is left out with a note on the order). An order with nothing identifiable is always held.';
 
-  app.get<{ Params: { merchantId: string } }>(
+  app.get(
     '/api/merchants/:merchantId/line-policy',
     {
       schema: {
         summary: 'The policy for lines the 3PL cannot identify',
         description: policyDescription,
         tags: ['sku-map'],
-        params: { type: 'object', required: ['merchantId'], properties: { merchantId: uuid } },
+        params: merchantParams,
         response: { 200: policySchema, 400: errorSchema, 404: errorSchema },
       },
     },
     async (request, reply) => {
-      const row = await hub.db
-        .selectFrom('merchants')
-        .select('unidentified_line_policy')
-        .where('id', '=', request.params.merchantId)
-        .executeTakeFirst();
-      if (!row) return notFound(reply, 'no such merchant');
-      return { unidentifiedLines: row.unidentified_line_policy };
+      const policy = await merchants.linePolicy(scopeOf(request), request.params.merchantId);
+      if (!policy) return notFound(reply, 'no such merchant');
+      return { unidentifiedLines: policy };
     },
   );
 
-  app.put<{ Params: { merchantId: string }; Body: { unidentifiedLines: UnidentifiedLinePolicy } }>(
+  app.put(
     '/api/merchants/:merchantId/line-policy',
     {
       schema: {
         summary: 'Set the policy for lines the 3PL cannot identify',
         description: `${policyDescription} Orders held for unidentified lines are routed again under the new policy.`,
         tags: ['sku-map'],
-        params: { type: 'object', required: ['merchantId'], properties: { merchantId: uuid } },
-        body: { ...policySchema, required: ['unidentifiedLines'], additionalProperties: false },
+        params: merchantParams,
+        body: Type.Object(policySchema.properties, { additionalProperties: false }),
         response: { 200: policySchema, 400: errorSchema, 404: errorSchema },
       },
     },
     async (request, reply) => {
+      const scope = scopeOf(request);
       const { merchantId } = request.params;
       const policy = request.body.unidentifiedLines;
       const updated = await hub.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('merchants')
-          .set({ unidentified_line_policy: policy })
-          .where('id', '=', merchantId)
-          .returning('id')
-          .executeTakeFirst();
-        if (row) await enqueueReroute(hub.boss, trx, merchantId, { kind: 'policy' });
-        return row !== undefined;
+        const changed = await merchants.setLinePolicy(scope, merchantId, policy, trx);
+        if (changed) await enqueueReroute(hub.boss, trx, merchantId, { kind: 'policy' });
+        return changed;
       });
       if (!updated) return notFound(reply, 'no such merchant');
       return { unidentifiedLines: policy };
     },
   );
-}
+};

@@ -1,11 +1,12 @@
 /** Connection contexts and signed requests for the sandbox connector tests. */
-import { createHmac } from 'node:crypto';
+
+import { API_KEY, sign, WEBHOOK_SECRET } from '../../../../sandbox/test/helpers/signing.ts';
 import type { InboundRequest } from '../../../../src/sdk/index.ts';
 import { createTestContext } from '../../../../src/sdk/testing.ts';
 import type { SandboxContext, SandboxCredentials } from '../../sandbox-connection.ts';
 
-export const API_KEY = 'sbx_test_key';
-export const WEBHOOK_SECRET = 'sbx_test_secret';
+// The connector tests talk to the simulators with the same credentials the simulator tests use.
+export { API_KEY, sign, WEBHOOK_SECRET };
 
 export function sandboxContext(
   baseUrl: string,
@@ -16,11 +17,6 @@ export function sandboxContext(
     settings: { baseUrl },
     credentials: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, ...credentials },
   });
-}
-
-/** Computed here, independently of the code under test, so a signing mistake there shows up. */
-export function sign(body: Buffer | string, secret = WEBHOOK_SECRET): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
 }
 
 export function signedRequest(

@@ -155,6 +155,10 @@ export class FakeShop {
   /** The next n requests answer THROTTLED (200) / 429 regardless of the bucket. */
   throttleNext = 0;
   rateLimitNext = 0;
+  /** The Retry-After those 429s carry. */
+  rateLimitRetryAfterSeconds = 2;
+  /** Operation names whose next call Shopify refuses as a bad request (400), applying nothing. */
+  readonly badRequestOf = new Set<string>();
   /** Operation names whose next call is applied but answered 502 (the answer is lost). */
   readonly loseAnswerOf = new Set<string>();
   readonly orders = new Map<string, FakeOrder>();
@@ -442,7 +446,11 @@ export class FakeShop {
     if (this.rateLimitNext > 0) {
       this.rateLimitNext -= 1;
       call.outcome = 'rate_limited';
-      return [429, { errors: 'Throttled' }, { 'retry-after': '2' }];
+      return [429, { errors: 'Throttled' }, { 'retry-after': String(this.rateLimitRetryAfterSeconds) }];
+    }
+    if (this.badRequestOf.delete(call.operationName ?? '')) {
+      call.outcome = 'invalid';
+      return [400, { errors: { query: 'Required parameter missing or invalid' } }];
     }
     const problems = validate(adminSchema(), document, [...specifiedRules, NoDeprecatedCustomRule]);
     if (problems.length > 0) {

@@ -5,12 +5,12 @@
  * connected as the merchant's warehouse. Hub ↔ simulator traffic is real HTTP on 127.0.0.1.
  */
 import nock from 'nock';
+import { createThreePlSimulator, type ThreePlSimulator } from '../../../../sandbox/index.ts';
 import { loadConfig } from '../../../../src/config.ts';
 import { type RunningHub, startHub } from '../../../../src/start-hub.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/test-database.ts';
 import { TEST_API_TOKEN, testEnv, waitFor } from '../../../../test/helpers/test-hub.ts';
 import { createConnectors } from '../../../registry.ts';
-import { createThreePlSimulator, type ThreePlSimulator } from '../../../sandbox/index.ts';
 import type { ShopifyMode } from '../../connection.ts';
 import { forgetBuckets } from '../../rate-limiter.ts';
 import { createShopifyConnector } from '../../shopify-connector.ts';

@@ -44,6 +44,13 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
     { tracking_id: string; tracking_number: string; tracking_provider: string }[]
   >();
   const pings: { webhookId: number; status: number }[] = [];
+  /** Answers for the next authenticated requests, before any route runs (a throttle, a refusal). */
+  const cannedAnswers: {
+    status: number;
+    body: unknown;
+    headers: Record<string, string>;
+    writesOnly: boolean;
+  }[] = [];
   const deliveries: { topic: string; id: number; status: number; outcome: string | null }[] = [];
   const stockWrites: { sku: string; quantity: number }[] = [];
   let nextId = 1000;
@@ -106,6 +113,11 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
       [method]((uri: string) => path.test(uri.split('?')[0] ?? ''))
       .reply(async (request: Request) => {
         if (!open && !authorized(request)) return unauthorized;
+        const canned = cannedAnswers[0];
+        if (canned && (!canned.writesOnly || method !== 'get')) {
+          cannedAnswers.shift();
+          return [canned.status, canned.body, canned.headers] as never;
+        }
         const match = path.exec(new URL(request.url).pathname)!;
         const text = method === 'get' || method === 'delete' ? '' : await request.text();
         return handler(request, match, text ? JSON.parse(text) : null) as never;
@@ -319,6 +331,15 @@ export function createFakeWooStore(origin: string, options: FakeStoreOptions) {
     deliveries,
     stockWrites,
     products: options.products,
+    /** The next authenticated request (or the next write, with `writesOnly`) gets this answer. */
+    answerNext(answer: {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      writesOnly?: boolean;
+    }) {
+      cannedAnswers.push({ headers: {}, writesOnly: false, ...answer });
+    },
     /** Lets the next `after` webhook writes through, then refuses `times` of them with a 403. */
     refuseWebhookWrites(times: number, after = 0) {
       refusal.letThrough = after;

@@ -34,6 +34,32 @@ export function createSimulatorServer(apiKey: string): FastifyInstance {
   return app;
 }
 
+/** A canned answer for the next API request, whatever it asks (a throttle, a validation refusal). */
+export interface CannedAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Lets a test make the next authenticated request fail the way the platform would, without a knob
+ * per endpoint: the answers queued are given in order, one per request, before any route runs.
+ */
+export function cannedAnswers(app: FastifyInstance): (answer: CannedAnswer) => void {
+  const queue: CannedAnswer[] = [];
+  app.addHook('preHandler', async (_request, reply) => {
+    const next = queue.shift();
+    if (next)
+      return reply
+        .code(next.status)
+        .headers(next.headers ?? {})
+        .send(next.body);
+  });
+  return (answer) => {
+    queue.push(answer);
+  };
+}
+
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 250;
 

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { defaultStock } from './demo-data.ts';
 import { createMonotonicClock } from './monotonic-clock.ts';
 import { checkedRunId } from './run-id.ts';
-import { createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
+import { cannedAnswers, createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
 import type {
   ThreePlLine,
   ThreePlOrder,
@@ -196,6 +196,7 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
   }
 
   const app = createSimulatorServer(options.apiKey);
+  const answerNext = cannedAnswers(app);
 
   /** Runs before the body is read: an outage refuses the request before doing anything. */
   async function countAndMaybeRefuse(_request: FastifyRequest, reply: FastifyReply) {
@@ -300,6 +301,10 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
     setWebhookUrl: (url) => webhooks.setUrl(url),
     pauseWebhooks: (paused) => webhooks.pause(paused),
     webhooksSettled: () => webhooks.settled(),
+    answerNext,
+    loseCreateAnswers: (count) => {
+      lostResponsesLeft += count;
+    },
     orders: () => structuredClone([...orders.values()]),
     ordersByReference: (reference) =>
       structuredClone([...orders.values()].filter((order) => order.reference === reference)),

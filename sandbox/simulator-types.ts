@@ -1,5 +1,6 @@
 /** What both simulators share: how they are reached and how they send webhooks. */
 import type { Logger } from 'pino';
+import type { CannedAnswer } from './simulator-http.ts';
 
 export interface SimulatorOptions {
   apiKey: string;
@@ -26,4 +27,6 @@ export interface SimulatorServer {
   pauseWebhooks(paused: boolean): void;
   /** Resolves when no webhook delivery is in progress. */
   webhooksSettled(): Promise<void>;
+  /** The next API request (after authentication) gets this answer instead of its route's. */
+  answerNext(answer: CannedAnswer): void;
 }

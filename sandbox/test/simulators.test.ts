@@ -4,7 +4,7 @@ import { createStorefrontSimulator } from '../storefront-simulator.ts';
 import type { StorefrontSimulator } from '../storefront-simulator-types.ts';
 import { createThreePlSimulator } from '../three-pl-simulator.ts';
 import type { ThreePlSimulator } from '../three-pl-simulator-types.ts';
-import { API_KEY, sign, WEBHOOK_SECRET } from './helpers/sandbox-fixtures.ts';
+import { API_KEY, sign, WEBHOOK_SECRET } from './helpers/signing.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const auth = { authorization: `Bearer ${API_KEY}` };

@@ -68,6 +68,8 @@ export interface ThreePlSimulatorOptions extends SimulatorOptions {
 export interface ThreePlSimulator extends SimulatorServer {
   orders(): ThreePlOrder[];
   ordersByReference(reference: string): ThreePlOrder[];
+  /** The next N creates store the order and then answer 500, as `failAfterCreate` does at start. */
+  loseCreateAnswers(count: number): void;
   /** How many `POST /v1/orders` requests arrived (authenticated), whatever their outcome. */
   createAttempts(): number;
   /** Ships an accepted order now (a no-op for one already shipped). */

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../src/config.ts';
+import type { Hub } from '../src/pipeline/hub.ts';
+import { saveConnection, webhookUrlFor } from '../src/pipeline/manage-connections.ts';
 import {
   createStorefrontSimulator,
   createThreePlSimulator,
   type StorefrontSimulator,
   type ThreePlSimulator,
-} from '../connectors/sandbox/index.ts';
-import type { Config } from './config.ts';
-import type { Hub } from './pipeline/hub.ts';
-import { saveConnection, webhookUrlFor } from './pipeline/manage-connections.ts';
+} from './index.ts';
 
 export interface SandboxDemo {
   storefront: StorefrontSimulator;

@@ -3,7 +3,7 @@
  * and answers with whatever status a test queues (200 by default).
  */
 import Fastify from 'fastify';
-import type { InboundRequest } from '../../../../src/sdk/index.ts';
+import type { InboundRequest } from '../../../src/sdk/index.ts';
 
 export interface WebhookReceiver {
   url: string;

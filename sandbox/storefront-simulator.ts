@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { DEFAULT_CATALOG, DEMO_CUSTOMERS, pickDistinct, pickRandom, randomInt } from './demo-data.ts';
 import { createMonotonicClock } from './monotonic-clock.ts';
 import { checkedRunId } from './run-id.ts';
-import { createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
+import { cannedAnswers, createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
 import type {
   OrderChanges,
   OrderOverrides,
@@ -232,6 +232,7 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
   }
 
   const app = createSimulatorServer(options.apiKey);
+  const answerNext = cannedAnswers(app);
 
   app.get('/api/orders', async (request, reply) => {
     const page = readPageQuery(request.query);
@@ -337,6 +338,7 @@ export function createStorefrontSimulator(options: StorefrontSimulatorOptions): 
     setWebhookUrl: (url) => webhooks.setUrl(url),
     pauseWebhooks: (paused) => webhooks.pause(paused),
     webhooksSettled: () => webhooks.settled(),
+    answerNext,
     placeOrder,
     updateOrder,
     cancelOrder,
