@@ -5,10 +5,9 @@
  * that stays the same when it is delivered again, every attempt has its own delivery id, the
  * signature covers the exact bytes sent, and a receiver that fails gets a few more tries.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { hmacSha256 } from '../../src/sdk/index.ts';
 
 export interface DeliveryAttempt {
   deliveryId: string;
@@ -69,7 +68,7 @@ export interface WebhookSender {
 }
 
 export function signBody(secret: string, body: string): string {
-  return hmacSha256(secret, Buffer.from(body, 'utf8'), 'base64');
+  return createHmac('sha256', secret).update(body, 'utf8').digest('base64');
 }
 
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
