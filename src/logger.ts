@@ -1,17 +1,15 @@
 import { type Logger, pino } from 'pino';
 import { databaseFailureOf } from './db/database-errors.ts';
+import { isSecretHeader } from './secret-headers.ts';
 
 /**
  * Secrets and customer PII never reach a log line: signatures, tokens and credentials, and the
  * personal fields of orders, are censored wherever they appear in the logged object.
  */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-shopify-hmac-sha256"]',
-  'req.headers["x-wc-webhook-signature"]',
-  'req.headers["x-sandbox-signature"]',
-  'headers.authorization',
+  // Every header is looked at; the censor below keeps those that carry no secret.
+  'req.headers.*',
+  'headers.*',
   '*.credentials',
   'credentials',
   '*.apiKey',
@@ -47,10 +45,29 @@ function serializeError(error: unknown) {
   return serialized;
 }
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+const CENSORED = '[redacted]';
+
+/**
+ * The censor: a header is kept unless it carries a secret (its name says so, or a connector's
+ * manifest declares it in `webhookHeaders.secret`); every other redacted path is censored.
+ */
+export function censorFor(secretHeaders: readonly string[] = []) {
+  const declared = new Set(secretHeaders.map((name) => name.toLowerCase()));
+  return (value: unknown, path: string[]): unknown => {
+    const name = path.at(-1) ?? '';
+    const isHeader = path.at(-2) === 'headers';
+    return isHeader && !isSecretHeader(name, declared) ? value : CENSORED;
+  };
+}
+
+export function createLogger(
+  level: string,
+  destination?: NodeJS.WritableStream,
+  secretHeaders: readonly string[] = [],
+): Logger {
   const options = {
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: censorFor(secretHeaders) },
     serializers: { err: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
@@ -70,8 +87,9 @@ export async function createProcessLogger(
   level: string,
   readable: boolean,
   destination?: NodeJS.WritableStream,
+  secretHeaders: readonly string[] = [],
 ): Promise<Logger> {
-  if (!readable) return createLogger(level, destination);
+  if (!readable) return createLogger(level, destination, secretHeaders);
   try {
     const { default: pretty } = await import('pino-pretty');
     return createLogger(
@@ -82,8 +100,9 @@ export async function createProcessLogger(
         sync: true,
         ...(destination ? { destination } : {}),
       }),
+      secretHeaders,
     );
   } catch {
-    return createLogger(level, destination);
+    return createLogger(level, destination, secretHeaders);
   }
 }

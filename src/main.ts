@@ -2,6 +2,7 @@ import { createConnectors } from '../connectors/registry.ts';
 import { startSandboxDemo } from '../sandbox/demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createProcessLogger, wantsReadableLogs } from './logger.ts';
+import { webhookSecretHeaders } from './pipeline/registry.ts';
 import { startHub } from './start-hub.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -17,7 +18,12 @@ try {
   throw error;
 }
 
-const log = await createProcessLogger(config.logLevel, wantsReadableLogs(config.env, process.stdout));
+const log = await createProcessLogger(
+  config.logLevel,
+  wantsReadableLogs(config.env, process.stdout),
+  undefined,
+  webhookSecretHeaders(connectors),
+);
 const running = await startHub(config, { logger: log, connectors });
 const sandbox = config.sandbox.enabled
   ? await startSandboxDemo(running.hub, config.sandbox, running.url)

@@ -12,11 +12,11 @@ import { createLogger } from './logger.ts';
 import { createMetrics, pendingJobs } from './metrics.ts';
 import { ConnectionStore } from './pipeline/connection-store.ts';
 import { createDeferralLedger } from './pipeline/deferrals.ts';
-import { createHandlers } from './pipeline/handlers.ts';
 import type { Hub } from './pipeline/hub.ts';
 import { type JobSummary, startJobSummary } from './pipeline/job-summary.ts';
+import { createHandlers } from './pipeline/jobs/handlers.ts';
 import { createQueues, startWorkers } from './pipeline/jobs.ts';
-import { createRegistry } from './pipeline/registry.ts';
+import { createRegistry, webhookSecretHeaders } from './pipeline/registry.ts';
 import { RETENTION_CRON } from './pipeline/retention.ts';
 import type { Connector } from './sdk/contracts.ts';
 import { createSecretBox, developmentSecret } from './secrets.ts';
@@ -40,7 +40,8 @@ export interface StartOptions {
 
 /** config → database → migrations → app → workers → listen, as one call. */
 export async function startHub(config: Config, options: StartOptions = {}): Promise<RunningHub> {
-  const log = options.logger ?? createLogger(config.logLevel);
+  const connectors = options.connectors ?? createConnectors();
+  const log = options.logger ?? createLogger(config.logLevel, undefined, webhookSecretHeaders(connectors));
   const encryptionKey =
     config.encryptionKey ??
     devSecret(config, log, 'encryption-key', () => randomBytes(32).toString('base64'));
@@ -74,7 +75,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   await boss.schedule('reconcile', config.jobs.reconcileCron, {}, { singletonKey: 'all' });
   await boss.schedule('retention', RETENTION_CRON, {}, { singletonKey: 'all' });
 
-  const registry = createRegistry(options.connectors ?? createConnectors());
+  const registry = createRegistry(connectors);
   const metrics = createMetrics(database.db);
   const connections = new ConnectionStore(
     database.db,

@@ -90,6 +90,7 @@ const manifest = defineManifest({
   settings: settingsSchema,
   credentials: credentialsSchema,
   rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
+  webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
 });
 
 export const sandbox3pl = defineFulfillment(manifest, {

@@ -66,6 +66,7 @@ const manifest = defineManifest({
   settings: settingsSchema,
   credentials: credentialsSchema,
   rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
+  webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
 });
 
 export const sandboxStorefront = defineStorefront(manifest, {

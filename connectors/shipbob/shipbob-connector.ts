@@ -77,6 +77,7 @@ export function createShipBobConnector(options: ShipBobConnectorOptions = {}): S
       // 150 a minute in a sliding window (developer.shipbob.com/2026-07/rate-limit): one call every
       // 400 ms never puts more than 150 in any minute, where a 150-per-minute bucket could put 300.
       rateLimit: { concurrency: 4, intervalMs: 400, intervalCap: 1 },
+      webhookHeaders: { secret: ['webhook-signature'] },
     },
 
     install: { routes: installRoutes(app) },

@@ -62,6 +62,7 @@ export function createShopifyConnector(appConfig: ShopifyAppConfig | null): Shop
       rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 40 },
       // App-specific subscriptions (shopify.app.toml) send every shop's webhooks to one URL.
       webhookAccountHeader: 'x-shopify-shop-domain',
+      webhookHeaders: { secret: ['x-shopify-hmac-sha256', 'shopify-hmac-sha256'], topic: 'x-shopify-topic' },
     },
 
     install: { routes: installRoutes(deps) },

@@ -76,6 +76,7 @@ export function createWooCommerceConnector(input: WooConnectorOptions = {}): Woo
       credentialsSchema,
       // WooCommerce itself has no rate limit; shared hosts and their firewalls do.
       rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 20 },
+      webhookHeaders: { secret: ['x-wc-webhook-signature'], topic: 'x-wc-webhook-topic' },
     },
 
     install: { routes: installRoutes(options) },

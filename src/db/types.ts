@@ -52,6 +52,8 @@ export interface DeliveriesTable {
   serial_key: string | null;
   duplicate_of: string | null;
   headers: Json<Record<string, string>>;
+  /** The route sub-path the platform called, handed back to the connector when applying. */
+  sub_path: string | null;
   body: Uint8Array | null;
   body_size: number;
   status: DeliveryStatus;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Hub } from '../pipeline/hub.ts';
-import { headersForRecord, ingestWebhook, recordRejection } from '../pipeline/ingest.ts';
+import { headersForRecord, ingestWebhook, recordRejection } from '../pipeline/ingest/ingest.ts';
 
 const paramsSchema = {
   type: 'object',

@@ -4,7 +4,10 @@ import type { Hub } from './hub.ts';
 import { saveConnection, webhookUrlFor } from './manage-connections.ts';
 
 /** What a connector's install flow may do in the hub: one-time states, and creating its connection. */
-export function createInstallApi(hub: Hub, connector: Connector): InstallApi {
+export function createInstallApi(
+  hub: Pick<Hub, 'connections' | 'db' | 'log' | 'registry'>,
+  connector: Connector,
+): InstallApi {
   const name = connector.manifest.name;
   return {
     hubUrl: hub.connections.publicUrl,

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import { ConnectorError, isRetryable, RetryableError } from '../sdk/errors.ts';
 import type { Deferral, DeferralLedger } from './deferrals.ts';
 import type { JobSummary } from './job-summary.ts';
-import type { RerouteTrigger } from './route/reroute-held.ts';
+import type { RerouteTrigger } from './reroute-trigger.ts';
 
 /** Every durable hop of the pipeline, with its payload. */
 export interface JobPayloads {

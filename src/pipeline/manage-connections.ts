@@ -55,7 +55,10 @@ export interface ConnectionInput {
  * transaction. A refused or failed change stores nothing, and an existing connection keeps working
  * as it was: a live store must not stop taking orders because of a typo in a re-posted URL.
  */
-export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<Connection> {
+export async function saveConnection(
+  hub: Pick<Hub, 'connections' | 'db' | 'log' | 'registry'>,
+  input: ConnectionInput,
+): Promise<Connection> {
   const connector = hub.registry.get(input.connector);
   if (!connector)
     throw new ConnectionInputError('unknown_connector', `no connector named ${input.connector}`);
@@ -179,7 +182,11 @@ export async function saveConnection(hub: Hub, input: ConnectionInput): Promise<
  * at the platform. A failed set-up may have changed part of it (some webhooks re-armed with a new
  * secret), so an existing active connection is set up again with its stored configuration.
  */
-async function setUp(hub: Hub, candidate: CandidateConnection, existing: Connection | null): Promise<void> {
+async function setUp(
+  hub: Pick<Hub, 'connections' | 'db' | 'log' | 'registry'>,
+  candidate: CandidateConnection,
+  existing: Connection | null,
+): Promise<void> {
   const { connector } = candidate;
   const progress: { stage: 'check' | 'set-up' } = { stage: 'check' };
   try {
@@ -219,7 +226,10 @@ async function setUp(hub: Hub, candidate: CandidateConnection, existing: Connect
 }
 
 /** Sets the stored, working configuration up again at the platform; says how that went. */
-async function restore(hub: Hub, connectionId: string): Promise<string> {
+async function restore(
+  hub: Pick<Hub, 'connections' | 'db' | 'log' | 'registry'>,
+  connectionId: string,
+): Promise<string> {
   hub.connections.forget(connectionId);
   const loaded = await hub.connections.get(connectionId);
   if (!loaded?.connector.onConnect) return 'The previous configuration stays active.';

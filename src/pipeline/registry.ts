@@ -14,3 +14,13 @@ export function createRegistry(connectors: readonly Connector[]): ConnectorRegis
   }
   return { get: (name) => byName.get(name), list: () => [...byName.values()] };
 }
+
+/**
+ * Every header name a connector's manifest calls secret, for the logger's redaction (the stored
+ * deliveries use the receiving connector's own list).
+ */
+export function webhookSecretHeaders(connectors: readonly Connector[]): string[] {
+  return [...new Set(connectors.flatMap((c) => c.manifest.webhookHeaders?.secret ?? []))].map((name) =>
+    name.toLowerCase(),
+  );
+}

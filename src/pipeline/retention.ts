@@ -61,7 +61,7 @@ export async function eraseExpiredDeliveryBodies(
   return erased;
 }
 
-export function retentionHandler(hub: Hub): JobHandler<'retention'> {
+export function retentionHandler(hub: Pick<Hub, 'config' | 'db'>): JobHandler<'retention'> {
   return {
     async run(_data, { log }) {
       const retentionDays = hub.config.deliveryBodyRetentionDays;

@@ -35,6 +35,14 @@ export interface ConnectorManifest {
    * the header naming the external account, so `POST /webhooks/<name>` finds the connection.
    */
   webhookAccountHeader?: string;
+  /**
+   * The platform's webhook headers the hub must know of: `secret` ones (signatures, tokens) are
+   * stored and logged as `[redacted]`; `topic` names the event, recorded with a delivery that was
+   * refused before the connector read it. Header names are lower case.
+   *
+   * @example { secret: ['x-shopify-hmac-sha256'], topic: 'x-shopify-topic' }
+   */
+  webhookHeaders?: { secret: string[]; topic?: string };
 }
 
 export interface ConnectionContext<

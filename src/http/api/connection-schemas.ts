@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { ReconcileReport } from '../../pipeline/reconcile.ts';
+import type { ReconcileReport } from '../../pipeline/reconcile/reconcile.ts';
 import {
   DateTime,
   JsonObject,

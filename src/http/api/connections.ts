@@ -4,7 +4,7 @@ import type { Connection } from '../../db/types.ts';
 import { readConnectionHealth } from '../../pipeline/connection-health.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { ConnectionInputError, saveConnection, webhookUrlFor } from '../../pipeline/manage-connections.ts';
-import { reconcileConnection } from '../../pipeline/reconcile.ts';
+import { reconcileConnection } from '../../pipeline/reconcile/reconcile.ts';
 import { connectionQueries } from '../../queries/connections.ts';
 import { merchantQueries } from '../../queries/merchants.ts';
 import { errorSchema } from '../errors.ts';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { BodyErasedReason, Delivery } from '../../db/types.ts';
+import type { Delivery } from '../../db/types.ts';
 import type { Hub } from '../../pipeline/hub.ts';
-import { enqueue } from '../../pipeline/jobs.ts';
+import { replayDelivery } from '../../pipeline/ingest/replay.ts';
 import { DELIVERY_STATUSES, deliveryQueries } from '../../queries/deliveries.ts';
 import { errorSchema } from '../errors.ts';
 import { pageQuerySchema } from '../pagination.ts';
@@ -41,12 +41,6 @@ const deliverySummary = Type.Object({
   receivedAt: DateTime,
   processedAt: NullableDateTime,
 });
-
-const ERASED_BECAUSE: Record<BodyErasedReason, string> = {
-  retention: 'by the retention policy, DELIVERY_BODY_RETENTION_DAYS',
-  customer_redact: 'by a customer’s privacy erasure',
-  account_redact: 'by the store’s privacy erasure',
-};
 
 function summary(row: Delivery) {
   return {
@@ -165,60 +159,34 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (ap
     async (request, reply) => {
       const row = await deliveries.find(scopeOf(request), request.params.id);
       if (!row) return reply.status(404).send({ error: 'not_found', message: 'no such delivery' });
-      if (row.body_erased_at) {
-        return reply.status(409).send({
-          error: 'body_erased',
-          reason: 'body_erased',
-          message: `the body was erased (${ERASED_BECAUSE[row.body_erased_reason ?? 'retention']}) on ${new Date(row.body_erased_at).toISOString()}; only its record is kept, so there is nothing to replay`,
-        });
+      const outcome = await replayDelivery(hub, row);
+      switch (outcome.kind) {
+        case 'body_erased':
+          return reply
+            .status(409)
+            .send({ error: 'body_erased', reason: 'body_erased', message: outcome.message });
+        case 'refused':
+          return reply.status(409).send({
+            error: 'not_replayable',
+            reason: outcome.reason,
+            message: outcome.message,
+            originalDeliveryId: outcome.originalDeliveryId,
+          });
+        case 'already_queued':
+        case 'queued': {
+          const { kind, ...answer } = outcome;
+          if (kind === 'queued') {
+            request.log.info(
+              { deliveryId: answer.deliveryId, previousStatus: answer.previousStatus },
+              'delivery replay requested',
+            );
+          }
+          return reply.status(kind === 'queued' ? 202 : 200).send({ ...answer, outcome: kind });
+        }
       }
-      const refusal = replayRefusal(row);
-      if (refusal) {
-        return reply.status(409).send({
-          error: 'not_replayable',
-          ...refusal,
-          originalDeliveryId: row.duplicate_of,
-        });
-      }
-      const serialKey = `${row.connection_id}:${row.serial_key ?? row.id}`;
-      const waiting = await hub.boss.findJobs('apply-delivery', {
-        key: serialKey,
-        data: { deliveryId: row.id },
-      });
-      if (waiting.some((job) => QUEUED_OR_RUNNING.has(job.state))) {
-        return reply.status(200).send({
-          deliveryId: row.id,
-          outcome: 'already_queued',
-          previousStatus: row.status,
-          status: row.status,
-          message: 'the delivery is waiting to be applied or being applied now; nothing was added',
-        });
-      }
-      await hub.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('deliveries')
-          .set({ status: 'received', last_error: null })
-          .where('id', '=', row.id)
-          .execute();
-        await enqueue(hub.boss, 'apply-delivery', { deliveryId: row.id }, { serialKey, trx });
-      });
-      request.log.info({ deliveryId: row.id, previousStatus: row.status }, 'delivery replay requested');
-      return reply.status(202).send({
-        deliveryId: row.id,
-        outcome: 'queued',
-        previousStatus: row.status,
-        status: 'received',
-        message:
-          row.status === 'processed'
-            ? 'applied once already; it is applied again, and changes older than what the hub holds are ignored'
-            : 'it will be applied again',
-      });
     },
   );
 };
-
-// A job backing off after a failure ('retry') is no reason to wait: a replay tries again now.
-const QUEUED_OR_RUNNING = new Set(['created', 'active']);
 
 const replayAnswer = Type.Object({
   deliveryId: Type.String(),
@@ -227,19 +195,3 @@ const replayAnswer = Type.Object({
   status: Type.Enum(STATUSES),
   message: Type.String(),
 });
-
-/** Why a delivery cannot be applied again, or null when it can. */
-function replayRefusal(
-  row: Delivery,
-): { reason: 'duplicate' | 'rejected' | 'no_body' | 'no_connection'; message: string } | null {
-  if (row.status === 'duplicate')
-    return { reason: 'duplicate', message: 'a repeat of another delivery: replay the original instead' };
-  if (row.status === 'rejected')
-    return {
-      reason: 'rejected',
-      message: `refused when it arrived (${row.reject_reason ?? 'rejected'}), so there is nothing to apply`,
-    };
-  if (!row.connection_id) return { reason: 'no_connection', message: 'its connection no longer exists' };
-  if (!row.body) return { reason: 'no_body', message: 'its body is no longer kept, so it cannot be applied' };
-  return null;
-}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { type TProperties, Type } from 'typebox';
 import type { Hub } from '../../pipeline/hub.ts';
-import { enqueueReroute } from '../../pipeline/route/reroute-held.ts';
+import { enqueueReroute } from '../../pipeline/reroute-trigger.ts';
 import {
   deleteSkuMapEntry,
   putSkuMapEntry,

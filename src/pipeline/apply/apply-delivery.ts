@@ -3,15 +3,22 @@ import { canonicalEventProblem } from '../../sdk/canonical-schema.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { ConnectorError, MalformedPayloadError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
-import { SUB_PATH_HEADER } from '../ingest.ts';
 import type { JobHandler } from '../jobs.ts';
-import { applyEvents } from './apply-events.ts';
+import { type ApplyDeps, applyEvents } from './apply-events.ts';
 import { holdInvalidOrder } from './hold-invalid-order.ts';
 
 const APPLIED = new Set(['processed', 'duplicate', 'rejected', 'ignored']);
 
-/** The job behind every accepted delivery: map it with its connector, then apply the events. */
-export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
+export type ApplyDeliveryDeps = ApplyDeps & {
+  /** Takes an order the delivery changed forward (route, submit, answer): a later stage's work, passed in. */
+  advanceOrder: (orderId: string) => Promise<void>;
+};
+
+/**
+ * The job behind every accepted delivery: map it with its connector, apply the events, then take
+ * the orders they changed forward in the same job.
+ */
+export function applyDeliveryHandler(hub: ApplyDeliveryDeps): JobHandler<'apply-delivery'> {
   return {
     async run({ deliveryId }, { log }) {
       const delivery = await hub.db
@@ -31,7 +38,7 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
         events = JSON.parse(rawBody.toString('utf8')) as CanonicalEvent[];
       } else {
         try {
-          const subPath = delivery.headers[SUB_PATH_HEADER];
+          const subPath = delivery.sub_path;
           events = await source.connector.toEvents(
             {
               topic: delivery.topic ?? '',
@@ -73,6 +80,7 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
         }
       }
       const summary = await applyEvents(hub, source, valid, via);
+      for (const orderId of summary.advance) await hub.advanceOrder(orderId);
       log.debug({ deliveryId, summary }, 'delivery applied');
       // What could not be applied waits for a person (and a replay, or the storefront's next version).
       if (problems.length > 0) await finish(hub, deliveryId, 'dead', problems.join('; ').slice(0, 2000));
@@ -97,7 +105,7 @@ export function applyDeliveryHandler(hub: Hub): JobHandler<'apply-delivery'> {
 }
 
 async function finish(
-  hub: Hub,
+  hub: Pick<Hub, 'db'>,
   deliveryId: string,
   status: 'processed' | 'ignored' | 'dead',
   error: string | null,

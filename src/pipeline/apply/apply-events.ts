@@ -3,7 +3,6 @@ import { NeedsHumanError } from '../../sdk/errors.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
-import { advanceOrder } from '../route/advance-order.ts';
 import { redactAccount, redactCustomer, reportCustomerData } from './apply-privacy.ts';
 import { applyShipmentEvent } from './apply-shipment-event.ts';
 import { storeStockLevels } from './apply-stock.ts';
@@ -15,7 +14,15 @@ export interface ApplySummary {
   shipments: string[];
   stockLevels: number;
   skipped: string[];
+  /**
+   * Orders a change may take forward (routing, submission, cancellation): the caller continues
+   * with them in the same job, in this order. Applying stops at the apply stage, which imports no
+   * later one.
+   */
+  advance: string[];
 }
+
+export type ApplyDeps = Pick<Hub, 'db' | 'boss' | 'connections' | 'log'>;
 
 // What still applies to a connection that was uninstalled: privacy requests arrive days later.
 const AFTER_UNINSTALL = new Set([
@@ -27,16 +34,17 @@ const AFTER_UNINSTALL = new Set([
 
 /**
  * Applies a connector's canonical events, from a webhook or from a reconciliation poll alike. An
- * order change continues in the same job through routing and submission (one hop, not three);
- * anything that concerns another party (tracking, stock) is enqueued.
+ * order change is returned in `advance`, for the same job to continue through routing and
+ * submission (one hop, not three); anything that concerns another party (tracking, stock) is
+ * enqueued.
  */
 export async function applyEvents(
-  hub: Hub,
+  hub: ApplyDeps,
   source: LoadedConnection,
   events: CanonicalEvent[],
   via: string,
 ): Promise<ApplySummary> {
-  const summary: ApplySummary = { orders: [], shipments: [], stockLevels: 0, skipped: [] };
+  const summary: ApplySummary = { orders: [], shipments: [], stockLevels: 0, skipped: [], advance: [] };
   const scope = { merchantId: source.row.merchant_id, storefrontConnectionId: source.row.id, via };
   for (const event of events) {
     if (source.row.status !== 'active' && !AFTER_UNINSTALL.has(event.type)) {
@@ -49,7 +57,7 @@ export async function applyEvents(
         const result = await hub.db.transaction().execute((trx) => upsertOrder(trx, scope, event.order));
         summary.orders.push(result);
         // Also after a stale or repeated version: a retry must finish what a failed attempt began.
-        await advanceOrder(hub, result.orderId);
+        summary.advance.push(result.orderId);
         break;
       }
       case 'order.cancelled': {
@@ -69,7 +77,7 @@ export async function applyEvents(
           orderId: orderId ?? '',
           outcome: orderId ? 'cancel_requested' : 'unknown_order',
         });
-        if (orderId) await advanceOrder(hub, orderId);
+        if (orderId) summary.advance.push(orderId);
         break;
       }
       case 'order.invalid': {
@@ -124,7 +132,7 @@ export async function applyEvents(
  * write and nothing happens; otherwise someone changed it there, and the 3PL's count is put back.
  */
 async function reconcileStorefrontStock(
-  hub: Hub,
+  hub: Pick<Hub, 'db' | 'boss'>,
   source: LoadedConnection,
   levels: { sku: string; available: number }[],
 ) {

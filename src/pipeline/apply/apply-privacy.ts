@@ -1,15 +1,16 @@
 import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { BodyErasedReason, Database } from '../../db/types.ts';
 import type { CustomerRef } from '../../sdk/contracts.ts';
+import { orderSerialKey, shipmentSerialKey } from '../../sdk/event-keys.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
-import { isUuid } from '../ingest.ts';
+import { isUuid } from '../ingest/ingest.ts';
 
 type DeliveryUpdate = UpdateQueryBuilder<Database, 'deliveries', 'deliveries', UpdateResult>;
 
 /** Orders of this storefront that belong to the customer: by the ids the platform names, or by email. */
 async function customerOrderIds(
-  hub: Hub,
+  hub: Pick<Hub, 'connections' | 'db' | 'log'>,
   source: LoadedConnection,
   customer: CustomerRef,
 ): Promise<string[]> {
@@ -42,7 +43,7 @@ function erased(reason: BodyErasedReason) {
  * accounting still add up.
  */
 export async function redactCustomer(
-  hub: Hub,
+  hub: Pick<Hub, 'connections' | 'db' | 'log'>,
   source: LoadedConnection,
   customer: CustomerRef,
   requestId: string | null,
@@ -77,7 +78,7 @@ export async function redactCustomer(
         query.where('connection_id', '=', source.row.id).where(
           'serial_key',
           'in',
-          orders.map((o) => `order:${o.source_order_id}`),
+          orders.map((o) => orderSerialKey(o.source_order_id)),
         ),
       );
       // The 3PL's events and polls of the orders' shipments (they carry the address we sent).
@@ -91,7 +92,7 @@ export async function redactCustomer(
           query.where(
             'serial_key',
             'in',
-            shipments.map((shipment) => `shipment:${shipment.id}`),
+            shipments.map((shipment) => shipmentSerialKey(shipment.id)),
           ),
         );
       }
@@ -132,7 +133,7 @@ export async function redactCustomer(
 
 /** Gathers what the hub holds about a customer, for the merchant to hand over. */
 export async function reportCustomerData(
-  hub: Hub,
+  hub: Pick<Hub, 'connections' | 'db' | 'log'>,
   source: LoadedConnection,
   customer: CustomerRef,
   requestId: string | null,
@@ -201,7 +202,11 @@ export async function reportCustomerData(
 }
 
 /** Erases everything the hub holds for one storefront account (Shopify's shop/redact). */
-export async function redactAccount(hub: Hub, source: LoadedConnection, requestId: string | null) {
+export async function redactAccount(
+  hub: Pick<Hub, 'connections' | 'db' | 'log'>,
+  source: LoadedConnection,
+  requestId: string | null,
+) {
   await hub.db.transaction().execute(async (trx) => {
     // The 3PL's events of the store's shipments carry its customers' addresses too.
     const shipments = await trx
@@ -232,7 +237,7 @@ export async function redactAccount(hub: Hub, source: LoadedConnection, requestI
                 eb(
                   'serial_key',
                   'in',
-                  shipments.map((shipment) => `shipment:${shipment.id}`),
+                  shipments.map((shipment) => shipmentSerialKey(shipment.id)),
                 ),
               ]
             : []),

@@ -3,11 +3,12 @@ import type { Database } from '../../db/types.ts';
 import type { ShipmentState } from '../../domain/order-state.ts';
 import { isShipmentForward } from '../../domain/order-state.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
+import { bind as bindRemoteId, findByExternalId, findByHubId } from '../binder.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
-import { isUuid } from '../ingest.ts';
+import { isUuid } from '../ingest/ingest.ts';
 import { enqueue } from '../jobs.ts';
-import { refreshOrderFromShipments } from '../route/order-status.ts';
+import { refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { matchShipment } from './match-shipment.ts';
 import { holdShipmentConflict, noteForeignReference } from './shipment-conflicts.ts';
@@ -22,7 +23,7 @@ export type ShipmentEventOutcome = 'applied' | 'stale' | 'unknown_shipment' | 'c
  * after "shipped" changes nothing); a shipment that gains tracking is queued for write-back.
  */
 export async function applyShipmentEvent(
-  hub: Hub,
+  hub: Pick<Hub, 'boss' | 'db' | 'log'>,
   source: LoadedConnection,
   event: ShipmentEvent,
 ): Promise<ShipmentEventOutcome> {
@@ -31,42 +32,37 @@ export async function applyShipmentEvent(
 
 /** The same, inside the caller's transaction (releasing a held conflict applies its events so). */
 export async function applyShipmentEventIn(
-  hub: Hub,
+  hub: Pick<Hub, 'boss' | 'db' | 'log'>,
   trx: Transaction<Database>,
   source: LoadedConnection,
   event: ShipmentEvent,
 ): Promise<ShipmentEventOutcome> {
   const connectionId = source.row.id;
   const reference = event.reference.trim();
-  const bound = await trx
-    .selectFrom('external_ids')
-    .select('hub_id as shipmentId')
-    .where('connection_id', '=', connectionId)
-    .where('entity', '=', 'shipment')
-    .where('external_id', '=', event.externalId)
-    .executeTakeFirst();
+  const boundShipmentId = await findByExternalId(trx, {
+    connectionId,
+    entity: 'shipment',
+    externalId: event.externalId,
+  });
   const referenced =
     reference !== '' && isUuid(reference)
       ? await trx
           .selectFrom('shipments')
-          .leftJoin('external_ids', (join) =>
-            join
-              .onRef('external_ids.hub_id', '=', 'shipments.id')
-              .onRef('external_ids.connection_id', '=', 'shipments.fulfillment_connection_id')
-              .on('external_ids.entity', '=', 'shipment'),
-          )
-          .select(['shipments.id', 'shipments.external_id', 'external_ids.external_id as bound_id'])
-          .where('shipments.id', '=', reference)
-          .where('shipments.fulfillment_connection_id', '=', connectionId)
+          .select('id')
+          .where('id', '=', reference)
+          .where('fulfillment_connection_id', '=', connectionId)
           .executeTakeFirst()
       : undefined;
   const match = matchShipment({
     reference,
     externalId: event.externalId,
     byReference: referenced
-      ? { shipmentId: referenced.id, knownExternalId: referenced.bound_id ?? referenced.external_id }
+      ? {
+          shipmentId: referenced.id,
+          knownExternalId: await findByHubId(trx, { connectionId, entity: 'shipment', hubId: referenced.id }),
+        }
       : null,
-    bound: bound ?? null,
+    bound: boundShipmentId === null ? null : { shipmentId: boundShipmentId },
   });
 
   switch (match.kind) {
@@ -92,7 +88,7 @@ export async function applyShipmentEventIn(
 }
 
 async function applyToShipment(
-  hub: Hub,
+  hub: Pick<Hub, 'boss' | 'db' | 'log'>,
   trx: Transaction<Database>,
   source: LoadedConnection,
   event: ShipmentEvent,
@@ -110,17 +106,13 @@ async function applyToShipment(
 
   if (bind) {
     // The 3PL knew the shipment before we recorded its id (a crash after submit): bind it now.
-    await trx
-      .insertInto('external_ids')
-      .values({
-        merchant_id: shipment.merchant_id,
-        connection_id: source.row.id,
-        entity: 'shipment',
-        external_id: event.externalId,
-        hub_id: shipment.id,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await bindRemoteId(trx, {
+      merchantId: shipment.merchant_id,
+      connectionId: source.row.id,
+      entity: 'shipment',
+      externalId: event.externalId,
+      hubId: shipment.id,
+    });
   }
 
   const from = shipment.status as ShipmentState;
@@ -144,7 +136,6 @@ async function applyToShipment(
     .set({
       status,
       status_reason: event.reason,
-      external_id: shipment.external_id ?? event.externalId,
       ...(event.tracking
         ? {
             carrier: event.tracking.carrier,

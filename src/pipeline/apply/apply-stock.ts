@@ -3,7 +3,7 @@ import type { Connection } from '../../db/types.ts';
 import type { StockLevel } from '../../domain/order.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
-import { enqueueReroute } from '../route/reroute-held.ts';
+import { enqueueReroute } from '../reroute-trigger.ts';
 
 /**
  * Stores what a 3PL says it can ship, keeping only levels newer than the ones held, then asks every

@@ -1,6 +1,6 @@
 import { isInstant, isStorableText } from '../../sdk/payload.ts';
 import type { Hub } from '../hub.ts';
-import { moveOrderTo } from '../route/order-status.ts';
+import { moveOrderTo } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
 export const INVALID_ORDER_DATA = 'invalid_order_data';

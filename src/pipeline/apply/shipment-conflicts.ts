@@ -7,9 +7,10 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { canMoveOrder, type OrderState } from '../../domain/order-state.ts';
+import { rebind } from '../binder.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
-import { moveOrderTo } from '../route/order-status.ts';
+import { moveOrderTo } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import type { ShipmentEvent } from './apply-shipment-event.ts';
 import type { ShipmentMatch } from './match-shipment.ts';
@@ -177,7 +178,7 @@ export async function noteForeignReference(
  * applied, all in one transaction. Returns false when the order holds no conflict.
  */
 export async function releaseShipmentConflicts(
-  hub: Hub,
+  hub: Pick<Hub, 'connections' | 'db'>,
   orderId: string,
   apply: (trx: Transaction<Database>, source: LoadedConnection, event: ShipmentEvent) => Promise<unknown>,
 ): Promise<boolean> {
@@ -213,29 +214,13 @@ export async function releaseShipmentConflicts(
       const key = `${conflict.connectionId} ${conflict.shipmentId} ${conflict.externalId}`;
       if (rebound.has(key)) continue;
       rebound.add(key);
-      await trx
-        .deleteFrom('external_ids')
-        .where('connection_id', '=', conflict.connectionId)
-        .where('entity', '=', 'shipment')
-        .where((eb) =>
-          eb.or([eb('external_id', '=', conflict.externalId), eb('hub_id', '=', conflict.shipmentId)]),
-        )
-        .execute();
-      await trx
-        .insertInto('external_ids')
-        .values({
-          merchant_id: order.merchant_id,
-          connection_id: conflict.connectionId,
-          entity: 'shipment',
-          external_id: conflict.externalId,
-          hub_id: conflict.shipmentId,
-        })
-        .execute();
-      await trx
-        .updateTable('shipments')
-        .set({ external_id: conflict.externalId, updated_at: new Date() })
-        .where('id', '=', conflict.shipmentId)
-        .execute();
+      await rebind(trx, {
+        merchantId: order.merchant_id,
+        connectionId: conflict.connectionId,
+        entity: 'shipment',
+        externalId: conflict.externalId,
+        hubId: conflict.shipmentId,
+      });
       await recordOrderEvent(trx, {
         merchantId: order.merchant_id,
         orderId: order.id,

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { OrderInput } from '../../domain/order.ts';
+import { moveOrder } from '../../domain/order-state.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
 export type UpsertOutcome = 'created' | 'updated' | 'stale';
@@ -95,7 +96,12 @@ export async function upsertOrder(
       updated_at: new Date(),
       // A held order is routed again after the storefront changed it (a fixed SKU, an address).
       ...(reopen
-        ? { status: 'received', status_reason: null, status_detail: null, routing_answer: null }
+        ? {
+            status: moveOrder('on_hold', 'received'),
+            status_reason: null,
+            status_detail: null,
+            routing_answer: null,
+          }
         : {}),
     })
     .where('id', '=', existing.id)

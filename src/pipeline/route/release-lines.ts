@@ -1,7 +1,7 @@
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
+import { refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
-import { refreshOrderFromShipments } from './order-status.ts';
 
 export type ReleaseResult =
   | { outcome: 'not_found' }
@@ -18,7 +18,10 @@ export type ReleaseResult =
  * again without them; a held part is closed, and the order is complete once the rest has shipped.
  * The lines stay on the order, marked excluded, and are never sent.
  */
-export async function releaseWithoutUnidentified(hub: Hub, orderId: string): Promise<ReleaseResult> {
+export async function releaseWithoutUnidentified(
+  hub: Pick<Hub, 'boss' | 'db'>,
+  orderId: string,
+): Promise<ReleaseResult> {
   return hub.db.transaction().execute(async (trx): Promise<ReleaseResult> => {
     const order = await trx
       .selectFrom('orders')

@@ -1,32 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { PgBoss } from 'pg-boss';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
-
-/** What may release orders held for unidentified lines, and so which of them to route again. */
-export type RerouteTrigger =
-  /** A SKU map entry was put: the held lines it names. */
-  | {
-      kind: 'sku_map';
-      entry: { kind: 'sku' | 'product' | 'variant'; storefrontConnectionId: string | null; key: string };
-    }
-  /** A 3PL reported SKUs the hub had not seen it hold: held lines looking for them there. */
-  | { kind: 'stock'; skus: string[] }
-  /** The line policy changed: every held line. */
-  | { kind: 'policy' };
+import type { RerouteTrigger } from '../reroute-trigger.ts';
 
 const PAGE = 200;
-
-/** Queues the re-route, in the caller's transaction, so it exists exactly when the change does. */
-export async function enqueueReroute(
-  boss: PgBoss,
-  trx: Transaction<Database>,
-  merchantId: string,
-  trigger: RerouteTrigger,
-): Promise<void> {
-  await enqueue(boss, 'reroute-held', { merchantId, trigger }, { serialKey: `reroute:${merchantId}`, trx });
-}
 
 /**
  * One page of the merchant's orders that wait on lines this trigger may identify, in id order after
@@ -113,7 +91,7 @@ export async function queueHeldOrders(
   }
 }
 
-export function rerouteHeldHandler(hub: Hub): JobHandler<'reroute-held'> {
+export function rerouteHeldHandler(hub: Pick<Hub, 'db' | 'boss'>): JobHandler<'reroute-held'> {
   return {
     async run({ merchantId, trigger }, { log }) {
       const queued = await queueHeldOrders(hub, merchantId, trigger);

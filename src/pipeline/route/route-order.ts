@@ -10,48 +10,21 @@ import {
 import { planRoute, type UnidentifiedLine } from '../../routing/plan-route.ts';
 import { buildSkuMap } from '../../routing/resolve-lines.ts';
 import type { Hub } from '../hub.ts';
+import { moveOrderTo, refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
-import { moveOrderTo, refreshOrderFromShipments } from './order-status.ts';
+import { hasHeldLines, modeOf } from './route-mode.ts';
 import { skuMapEntriesFor } from './sku-map-store.ts';
 import { ensureStockKnown } from './stock-catalog.ts';
-
-/** States in which an order has lines at a 3PL, so a held part of it can still be routed. */
-const PART_ROUTABLE = new Set(['ready', 'submitted', 'accepted', 'partially_shipped']);
-
-type Mode = 'full' | 'part';
-
-function modeOf(
-  order: { status: string; ready_to_fulfill: boolean; cancelled: boolean },
-  hasHeldLines: boolean,
-): Mode | null {
-  if (order.cancelled) return null;
-  if (order.status === 'received' && order.ready_to_fulfill) return 'full';
-  if (hasHeldLines && PART_ROUTABLE.has(order.status)) return 'part';
-  return null;
-}
-
-/** Whether routing may have something to do for an order in this state (a cheap first look). */
-export function mayRoute(order: { status: string; ready_to_fulfill: boolean; cancelled: boolean }): boolean {
-  return modeOf(order, true) !== null;
-}
-
-async function hasHeldLines(db: Hub['db'] | Transaction<Database>, orderId: string): Promise<boolean> {
-  const held = await db
-    .selectFrom('order_lines')
-    .select('id')
-    .where('order_id', '=', orderId)
-    .where('disposition', '=', 'held')
-    .limit(1)
-    .executeTakeFirst();
-  return held !== undefined;
-}
 
 /**
  * Routes what of the order is not routed yet: the whole order when it is ready, or the held part of
  * an order whose other lines are at a 3PL (after a SKU map change, new stock or a policy change).
  * Lines become shipments (rows, submitted later) or keep a disposition saying why they are in none.
  */
-export async function routeOrder(hub: Hub, orderId: string): Promise<void> {
+export async function routeOrder(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  orderId: string,
+): Promise<void> {
   const found = await hub.db
     .selectFrom('orders')
     .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')

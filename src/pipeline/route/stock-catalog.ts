@@ -7,7 +7,10 @@ import type { Hub } from '../hub.ts';
  * Routing needs to know which SKUs a 3PL holds. Until its first stock event arrives, ask it once,
  * so the first orders after connecting are not held as unknown SKUs.
  */
-export async function ensureStockKnown(hub: Hub, target: LoadedConnection): Promise<void> {
+export async function ensureStockKnown(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  target: LoadedConnection,
+): Promise<void> {
   const any = await hub.db
     .selectFrom('stock_levels')
     .select('sku')

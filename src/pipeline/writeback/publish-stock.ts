@@ -39,7 +39,7 @@ export function stockToPublish(
  * as published, so the next publication sends them again; when another attempt may succeed by
  * itself, the job is retried now.
  */
-export function publishStockHandler(hub: Hub): JobHandler<'publish-stock'> {
+export function publishStockHandler(hub: Pick<Hub, 'connections' | 'db'>): JobHandler<'publish-stock'> {
   return {
     async run({ connectionId }, { idempotencyKey, log }) {
       const storefront = await hub.connections.get(connectionId);

@@ -1,6 +1,7 @@
 import { failureMessage } from '../../db/database-errors.ts';
 import type { StorefrontConnector } from '../../sdk/contracts.ts';
 import { ConnectorError } from '../../sdk/errors.ts';
+import { bind } from '../binder.ts';
 import { clearDeferral } from '../deferrals.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
@@ -13,7 +14,9 @@ const QUEUE = 'write-tracking';
  * The storefront connector is idempotent on our shipment id, and we remember which tracking number
  * we wrote, so a retry or a repeated 3PL event never produces a second fulfillment.
  */
-export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
+export function writeTrackingHandler(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+): JobHandler<'write-tracking'> {
   return {
     async run({ shipmentId }) {
       const shipment = await hub.db
@@ -75,17 +78,14 @@ export function writeTrackingHandler(hub: Hub): JobHandler<'write-tracking'> {
           })
           .where('id', '=', shipmentId)
           .execute();
-        await trx
-          .insertInto('external_ids')
-          .values({
-            merchant_id: shipment.merchant_id,
-            connection_id: storefront.row.id,
-            entity: 'fulfillment',
-            external_id: written.externalId,
-            hub_id: shipment.id,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        // A re-written tracking may come back under a new remote id: the binding follows it.
+        await bind(trx, {
+          merchantId: shipment.merchant_id,
+          connectionId: storefront.row.id,
+          entity: 'fulfillment',
+          externalId: written.externalId,
+          hubId: shipment.id,
+        });
         // Whichever job got it through, the write-back is no longer stuck.
         await clearDeferral(trx, QUEUE, shipmentId);
         await recordOrderEvent(trx, {
@@ -140,7 +140,10 @@ export async function findUnwrittenTracking(hub: Pick<Hub, 'db'>, orderId: strin
   return shipments.filter((s) => s.tracking_number !== s.tracking_written_number).map((s) => s.id);
 }
 
-export async function requeueTrackingWriteback(hub: Hub, orderId: string): Promise<number> {
+export async function requeueTrackingWriteback(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  orderId: string,
+): Promise<number> {
   const unwritten = await findUnwrittenTracking(hub, orderId);
   if (unwritten.length === 0) return 0;
   await hub.db.transaction().execute(async (trx) => {

@@ -1,23 +1,24 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, HealthReport } from '../sdk/contracts.ts';
-import { pollDedupeKey, serialKeyOfEvent } from '../sdk/event-keys.ts';
+import type { CanonicalEvent, HealthReport } from '../../sdk/contracts.ts';
+import { pollDedupeKey, serialKeyOfEvent } from '../../sdk/event-keys.ts';
 import {
   claimReconciliation,
   describeFailure,
   type ReconciliationRecord,
   recordReconciliation,
-} from './connection-health.ts';
-import type { Hub } from './hub.ts';
-import { isUuid } from './ingest.ts';
-import { enqueue, type JobHandler } from './jobs.ts';
+} from '../connection-health.ts';
+import type { Hub } from '../hub.ts';
+import { acceptDelivery } from '../ingest/inbox.ts';
+import { isUuid } from '../ingest/ingest.ts';
+import { enqueue, type JobHandler } from '../jobs.ts';
 
 /**
  * Webhooks are hints; this is the truth. Each connection is asked what changed since its cursor,
  * and the answer goes through the same inbox as a webhook would (a delivery with source `poll`,
  * deduplicated, replayable), so both paths apply a change exactly once.
  */
-export function reconcileHandler(hub: Hub): JobHandler<'reconcile'> {
+export function reconcileHandler(hub: Pick<Hub, 'boss' | 'connections' | 'db'>): JobHandler<'reconcile'> {
   return {
     async run({ connectionId }, { log }) {
       if (!connectionId) {
@@ -56,7 +57,7 @@ export type ReconcileOutcome =
  * record what it found on the connection's health. Two never run at once for a connection.
  */
 export async function reconcileConnection(
-  hub: Hub,
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
   connectionId: string,
   trigger: 'job' | 'api',
   log: Logger,
@@ -100,45 +101,20 @@ export async function reconcileConnection(
     const news = await eventsNewToTheHub(hub, source.row.id, result.events);
     await hub.db.transaction().execute(async (trx) => {
       for (const [index, event] of result.events.entries()) {
-        const body = Buffer.from(JSON.stringify([event]));
-        const key = pollDedupeKey(event);
-        const inserted = await trx
-          .insertInto('deliveries')
-          .values({
-            merchant_id: source.row.merchant_id,
-            connection_id: source.row.id,
-            connector: source.row.connector,
-            source: 'poll',
-            topic: event.type,
-            dedupe_key: key,
-            serial_key: serialKeyOfEvent(event),
-            headers: JSON.stringify({}),
-            body,
-            body_size: body.length,
-            status: 'received',
-            http_status: 200,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['connection_id', 'dedupe_key'])
-              .where('duplicate_of', 'is', null)
-              .where('dedupe_key', 'is not', null)
-              .doNothing(),
-          )
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) continue;
+        const accepted = await acceptDelivery(hub.boss, trx, {
+          merchantId: source.row.merchant_id,
+          connectionId: source.row.id,
+          connector: source.row.connector,
+          source: 'poll',
+          topic: event.type,
+          dedupeKey: pollDedupeKey(event),
+          serialKey: serialKeyOfEvent(event),
+          headers: {},
+          body: Buffer.from(JSON.stringify([event])),
+        });
+        if (!accepted) continue;
         report.recorded += 1;
         if (news[index]) report.recovered[event.type] = (report.recovered[event.type] ?? 0) + 1;
-        await enqueue(
-          hub.boss,
-          'apply-delivery',
-          { deliveryId: inserted.id },
-          {
-            serialKey: `${source.row.id}:${serialKeyOfEvent(event) ?? inserted.id}`,
-            trx,
-          },
-        );
       }
       if (result.nextCursor && result.nextCursor !== cursor) {
         await trx
@@ -180,7 +156,11 @@ export async function reconcileConnection(
  * version, a shipment not in that state. The rest were already delivered by a webhook (a poll
  * always sees them again). Other events count as news when they are recorded.
  */
-async function eventsNewToTheHub(hub: Hub, connectionId: string, events: CanonicalEvent[]) {
+async function eventsNewToTheHub(
+  hub: Pick<Hub, 'boss' | 'connections' | 'db'>,
+  connectionId: string,
+  events: CanonicalEvent[],
+) {
   const orderIds = new Set<string>();
   const shipmentIds = new Set<string>();
   for (const event of events) {

@@ -1,12 +1,18 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/types.ts';
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Database, ShipmentsTable } from '../db/types.ts';
 import {
   canMoveOrder,
+  canMoveShipment,
   deriveOrderStateFromShipments,
   type OrderState,
   type ShipmentState,
-} from '../../domain/order-state.ts';
-import { recordOrderEvent } from '../timeline.ts';
+} from '../domain/order-state.ts';
+import { recordOrderEvent } from './timeline.ts';
+
+/**
+ * Order and shipment state changes, shared by every stage: each goes through the state machine of
+ * `domain/order-state.ts`, so no stage sets a state the machine does not allow.
+ */
 
 /**
  * Moves an order to a new state if the state machine allows it, with its reason, and records it on
@@ -75,4 +81,28 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
   );
   if (!derived || derived === order.status) return;
   await moveOrderTo(trx, order, derived, derived === 'exception' ? { code: 'shipment_exception' } : {});
+}
+
+/**
+ * Moves a shipment that is in one of `from` to `to`, with the other fields given, when the state
+ * machine allows it from that state; the state is checked in the update itself, so a concurrent
+ * change wins. Returns the moved shipment's order and merchant, or null when nothing moved.
+ */
+export async function moveShipmentTo(
+  db: Kysely<Database> | Transaction<Database>,
+  shipmentId: string,
+  from: readonly ShipmentState[],
+  to: ShipmentState,
+  fields: Omit<Updateable<ShipmentsTable>, 'status'> = {},
+): Promise<{ merchant_id: string; order_id: string } | null> {
+  const allowed = from.filter((state) => canMoveShipment(state, to));
+  if (allowed.length === 0) return null;
+  const moved = await db
+    .updateTable('shipments')
+    .set({ ...fields, status: to, updated_at: new Date() })
+    .where('id', '=', shipmentId)
+    .where('status', 'in', allowed)
+    .returning(['merchant_id', 'order_id'])
+    .executeTakeFirst();
+  return moved ?? null;
 }

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database, DeliveryStatus } from '../db/types.ts';
-import type { InboundRequest, VerifyFailure } from '../sdk/contracts.ts';
-import { MalformedPayloadError } from '../sdk/errors.ts';
-import { isStorableText } from '../sdk/payload.ts';
-import type { ConnectionStore } from './connection-store.ts';
-import { enqueue } from './jobs.ts';
+import type { Database } from '../../db/types.ts';
+import type { InboundRequest, VerifyFailure } from '../../sdk/contracts.ts';
+import { MalformedPayloadError } from '../../sdk/errors.ts';
+import { isStorableText } from '../../sdk/payload.ts';
+import { isSecretHeader } from '../../secret-headers.ts';
+import type { ConnectionStore } from '../connection-store.ts';
+import type { ConnectorRegistry } from '../registry.ts';
+import { acceptDelivery, originalDelivery, recordDelivery } from './inbox.ts';
 
 export type RejectReason =
   | VerifyFailure
@@ -23,18 +25,23 @@ export interface IngestOutcome {
   message?: string;
 }
 
-export const SUB_PATH_HEADER = 'x-hub-sub-path';
-
-// Header names that carry secrets: kept in the record as present, never with their value.
-const SECRET_HEADER = /signature|hmac|authorization|cookie|token|secret|api[-_]?key/i;
-
+/**
+ * The headers as stored with a delivery: every value kept, except those of secret headers (by
+ * name, or declared by the connector's manifest), kept as present with `[redacted]`.
+ */
 export function headersForRecord(
   headers: Record<string, string | string[] | undefined>,
+  secretHeaders: readonly string[] = [],
 ): Record<string, string> {
+  const declared = new Set(secretHeaders.map((name) => name.toLowerCase()));
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    kept[name] = SECRET_HEADER.test(name) ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+    kept[name] = isSecretHeader(name, declared)
+      ? '[redacted]'
+      : Array.isArray(value)
+        ? value.join(', ')
+        : value;
   }
   return kept;
 }
@@ -43,6 +50,7 @@ export interface IngestDeps {
   db: Kysely<Database>;
   boss: PgBoss;
   connections: ConnectionStore;
+  registry: ConnectorRegistry;
   log: Logger;
 }
 
@@ -56,11 +64,10 @@ export async function ingestWebhook(
   input: { connectorName: string; connectionId: string; request: InboundRequest },
 ): Promise<IngestOutcome> {
   const { request } = input;
-  // The sub-path is kept with the headers, so the apply job hands it back to the connector.
-  const headers = {
-    ...headersForRecord(request.headers),
-    ...(request.subPath ? { [SUB_PATH_HEADER]: request.subPath } : {}),
-  };
+  const manifest = deps.registry.get(input.connectorName)?.manifest;
+  const headers = headersForRecord(request.headers, manifest?.webhookHeaders?.secret);
+  // Kept in its own column, so the apply job hands it back to the connector.
+  const subPath = request.subPath ?? null;
   const loaded = isUuid(input.connectionId)
     ? await deps.connections.get(input.connectionId, input.connectorName)
     : null;
@@ -75,6 +82,7 @@ export async function ingestWebhook(
       connectionId: null,
       merchantId: null,
       headers,
+      subPath,
       bodySize: request.rawBody.length,
       status: 404,
       reason: 'unknown_connection',
@@ -96,6 +104,7 @@ export async function ingestWebhook(
     connectionId: loaded?.row.id ?? null,
     merchantId: reader.row.merchant_id,
     headers,
+    subPath,
     bodySize: request.rawBody.length,
   };
 
@@ -124,7 +133,7 @@ export async function ingestWebhook(
   }
 
   if (parsed.nothingToApply) {
-    const id = await insertDelivery(deps.db, {
+    const id = await recordDelivery(deps.db, {
       ...base,
       topic: parsed.topic,
       dedupeKey: null,
@@ -147,78 +156,41 @@ export async function ingestWebhook(
   const { row } = live;
 
   return deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('deliveries')
-      .values({
-        merchant_id: row.merchant_id,
-        connection_id: row.id,
-        connector: row.connector,
-        topic: parsed.topic,
-        dedupe_key: parsed.dedupeKey,
-        serial_key: parsed.serialKey,
-        headers: JSON.stringify(headers),
-        body: request.rawBody,
-        body_size: request.rawBody.length,
-        status: 'received',
-        http_status: 200,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['connection_id', 'dedupe_key'])
-          .where('duplicate_of', 'is', null)
-          .where('dedupe_key', 'is not', null)
-          .doNothing(),
-      )
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      await enqueue(
-        deps.boss,
-        'apply-delivery',
-        { deliveryId: inserted.id },
-        {
-          serialKey: `${row.id}:${parsed.serialKey ?? inserted.id}`,
-          trx,
-        },
-      );
-      return { status: 200, deliveryId: inserted.id, outcome: 'accepted' as const };
-    }
-    const original = await trx
-      .selectFrom('deliveries')
-      .select('id')
-      .where('connection_id', '=', row.id)
-      .where('dedupe_key', '=', parsed.dedupeKey)
-      .where('duplicate_of', 'is', null)
-      .executeTakeFirstOrThrow();
-    const duplicate = await trx
-      .insertInto('deliveries')
-      .values({
-        merchant_id: row.merchant_id,
-        connection_id: row.id,
-        connector: row.connector,
-        topic: parsed.topic,
-        dedupe_key: parsed.dedupeKey,
-        serial_key: parsed.serialKey,
-        duplicate_of: original.id,
-        headers: JSON.stringify(headers),
-        body: null,
-        body_size: request.rawBody.length,
-        status: 'duplicate',
-        http_status: 200,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { status: 200, deliveryId: duplicate.id, outcome: 'duplicate' as const };
+    const entry = {
+      merchantId: row.merchant_id,
+      connectionId: row.id,
+      connector: row.connector,
+      source: 'webhook' as const,
+      topic: parsed.topic,
+      dedupeKey: parsed.dedupeKey,
+      serialKey: parsed.serialKey,
+      headers,
+      subPath,
+      body: request.rawBody,
+    };
+    const accepted = await acceptDelivery(deps.boss, trx, entry);
+    if (accepted) return { status: 200, deliveryId: accepted, outcome: 'accepted' as const };
+    // A repeat: recorded as such, pointing at the first, without its body.
+    const duplicate = await recordDelivery(trx, {
+      ...entry,
+      bodySize: request.rawBody.length,
+      duplicateOf: await originalDelivery(trx, row.id, parsed.dedupeKey),
+      body: null,
+      status: 'duplicate',
+      httpStatus: 200,
+    });
+    return { status: 200, deliveryId: duplicate, outcome: 'duplicate' as const };
   });
 }
 
 export async function recordRejection(
-  deps: Pick<IngestDeps, 'db' | 'log'>,
+  deps: Pick<IngestDeps, 'db' | 'log' | 'registry'>,
   input: {
     connector: string;
     connectionId: string | null;
     merchantId: string | null;
     headers: Record<string, string>;
+    subPath?: string | null;
     bodySize: number;
     status: number;
     reason: RejectReason;
@@ -226,17 +198,16 @@ export async function recordRejection(
     body?: Buffer;
   },
 ): Promise<IngestOutcome> {
-  const id = await insertDelivery(deps.db, {
+  // The connector has not read the delivery: its manifest says which header names the topic.
+  const declared = deps.registry.get(input.connector)?.manifest.webhookHeaders;
+  const id = await recordDelivery(deps.db, {
     connector: input.connector,
     connectionId: input.connectionId,
     merchantId: input.merchantId,
-    headers: input.headers,
+    headers: headersForRecord(input.headers, declared?.secret),
+    subPath: input.subPath ?? null,
     bodySize: input.bodySize,
-    topic:
-      input.headers['x-shopify-topic'] ??
-      input.headers['x-wc-webhook-topic'] ??
-      input.headers['x-sandbox-topic'] ??
-      null,
+    topic: (declared?.topic ? input.headers[declared.topic.toLowerCase()] : undefined) ?? null,
     dedupeKey: null,
     serialKey: null,
     body: input.body ?? null,
@@ -256,47 +227,6 @@ export async function recordRejection(
     reason: input.reason,
     message: input.message,
   };
-}
-
-async function insertDelivery(
-  db: Kysely<Database>,
-  input: {
-    connector: string;
-    connectionId: string | null;
-    merchantId: string | null;
-    headers: Record<string, string>;
-    bodySize: number;
-    topic: string | null;
-    dedupeKey: string | null;
-    serialKey: string | null;
-    body: Buffer | null;
-    status: DeliveryStatus;
-    httpStatus: number;
-    rejectReason?: string;
-    error?: string;
-  },
-): Promise<string> {
-  const row = await db
-    .insertInto('deliveries')
-    .values({
-      merchant_id: input.merchantId,
-      connection_id: input.connectionId,
-      connector: input.connector,
-      topic: input.topic,
-      dedupe_key: input.dedupeKey,
-      serial_key: input.serialKey,
-      headers: JSON.stringify(input.headers),
-      body: input.body,
-      body_size: input.bodySize,
-      status: input.status,
-      http_status: input.httpStatus,
-      reject_reason: input.rejectReason ?? null,
-      last_error: input.error ?? null,
-      processed_at: input.status === 'ignored' ? new Date() : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
 }
 
 /**

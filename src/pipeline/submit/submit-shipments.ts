@@ -1,0 +1,125 @@
+import type { Address } from '../../domain/order.ts';
+import type { FulfillmentConnector } from '../../sdk/contracts.ts';
+import { NeedsHumanError } from '../../sdk/errors.ts';
+import { bind } from '../binder.ts';
+import type { LoadedConnection } from '../connection-store.ts';
+import type { Hub } from '../hub.ts';
+import { moveOrderTo, moveShipmentTo, refreshOrderFromShipments } from '../order-status.ts';
+import { recordOrderEvent } from '../timeline.ts';
+import { claimShipment, releaseShipment, shipmentBusy } from './claim-shipment.ts';
+import { holdShipment } from './hold-shipment.ts';
+
+export type SubmitDeps = Pick<Hub, 'db' | 'config' | 'connections'>;
+
+type Submitted = Awaited<ReturnType<FulfillmentConnector['submitShipment']>>;
+
+/**
+ * Sends each pending shipment of the order to its 3PL, by our shipment id (the 3PL's idempotency
+ * key), under a claim so no other job sends it meanwhile. A 3PL that needs a person holds the order.
+ */
+export async function submitPendingShipments(deps: SubmitDeps, orderId: string): Promise<void> {
+  const pending = await deps.db
+    .selectFrom('shipments')
+    .innerJoin('orders', 'orders.id', 'shipments.order_id')
+    .select([
+      'shipments.id',
+      'shipments.fulfillment_connection_id',
+      'orders.source_order_name',
+      'orders.email',
+      'orders.shipping_address',
+      'orders.shipping_method',
+      'orders.cancelled',
+    ])
+    .where('shipments.order_id', '=', orderId)
+    .where('shipments.status', '=', 'pending')
+    .execute();
+  for (const shipment of pending) {
+    if (shipment.cancelled) return;
+    const target = await deps.connections.get(shipment.fulfillment_connection_id);
+    if (target?.row.status !== 'active') {
+      await holdShipment(
+        deps,
+        orderId,
+        shipment.id,
+        new NeedsHumanError('fulfillment_connection_inactive', 'the 3PL connection is not active'),
+      );
+      continue;
+    }
+    const lines = await deps.db
+      .selectFrom('shipment_lines')
+      .innerJoin('order_lines', 'order_lines.id', 'shipment_lines.order_line_id')
+      .select(['shipment_lines.sku', 'shipment_lines.quantity', 'order_lines.name'])
+      .where('shipment_lines.shipment_id', '=', shipment.id)
+      .execute();
+    const shipTo = shipment.shipping_address as Address | null;
+    if (!shipTo) {
+      await holdShipment(
+        deps,
+        orderId,
+        shipment.id,
+        new NeedsHumanError('missing_address', 'the order has no shipping address'),
+      );
+      continue;
+    }
+    const connector = target.connector as FulfillmentConnector;
+    if (!(await claimShipment(deps, shipment.id))) throw shipmentBusy(shipment.id);
+    let submitted: Submitted;
+    try {
+      submitted = await deps.connections.call(target, () =>
+        connector.submitShipment(target.context, {
+          reference: shipment.id,
+          orderName: shipment.source_order_name,
+          email: shipment.email,
+          shipTo,
+          shippingMethod: shipment.shipping_method,
+          lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof NeedsHumanError) {
+        await holdShipment(deps, orderId, shipment.id, error);
+        continue;
+      }
+      await releaseShipment(deps, shipment.id);
+      throw error;
+    }
+    await recordSubmission(deps, target, orderId, shipment.id, submitted);
+  }
+}
+
+/** Commits the 3PL's id the moment the remote call succeeded (OCA's binder rule). */
+async function recordSubmission(
+  deps: Pick<Hub, 'db'>,
+  target: LoadedConnection,
+  orderId: string,
+  shipmentId: string,
+  submitted: Submitted,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await bind(trx, {
+      merchantId: target.row.merchant_id,
+      connectionId: target.row.id,
+      entity: 'shipment',
+      externalId: submitted.externalId,
+      hubId: shipmentId,
+    });
+    const updated = await moveShipmentTo(trx, shipmentId, ['pending'], submitted.status, {
+      data: JSON.stringify(submitted.data ?? {}),
+    });
+    if (!updated) return;
+    await recordOrderEvent(trx, {
+      merchantId: updated.merchant_id,
+      orderId,
+      type: 'shipment.submitted',
+      detail: { shipmentId, externalId: submitted.externalId, status: submitted.status },
+    });
+    const order = await trx
+      .selectFrom('orders')
+      .select(['id', 'merchant_id', 'status'])
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (order.status === 'ready') await moveOrderTo(trx, order, 'submitted');
+    if (submitted.status === 'accepted') await refreshOrderFromShipments(trx, orderId);
+  });
+}
