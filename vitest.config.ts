@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'connectors/**/*.test.ts', 'sandbox/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'connectors/**/*.test.ts',
+            'sandbox/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },

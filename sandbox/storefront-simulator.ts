@@ -3,6 +3,8 @@
  * strings, prices as decimal strings, a fulfillments endpoint that is idempotent on a reference,
  * and an inventory endpoint. It places orders (by hand, over HTTP, or on a timer) and tells the hub
  * about them by webhook. State is in memory: this is the far side of the network, not the hub.
+ * Longer than 300 lines: one fastify app whose routes share the in-memory state they close over;
+ * its shared plumbing is already in `simulator-http.ts`, `webhook-sender.ts` and `demo-data.ts`.
  */
 import { pino } from 'pino';
 import { DEFAULT_CATALOG, DEMO_CUSTOMERS, pickDistinct, pickRandom, randomInt } from './demo-data.ts';

@@ -3,6 +3,8 @@
  * a client reference, allocates stock, ships them after a delay with a carrier and a tracking
  * number, and reports shipments and stock changes by webhook. Its failure knobs reproduce what
  * makes real 3PL integrations hard: outages, lost responses, unknown SKUs and rejections.
+ * Longer than 300 lines: one fastify app whose routes share the in-memory state they close over;
+ * the stock ledger, HTTP plumbing and webhook sender are already in their own files.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -2,16 +2,21 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { bearerAuth } from './http/api/auth.ts';
+import { ensureDevelopmentOperator } from './auth/dev-operator.ts';
+import { apiKeyRoutes } from './http/api/api-keys.ts';
+import { apiAuthentication } from './http/api/auth.ts';
 import { connectionRoutes } from './http/api/connections.ts';
 import { deliveryRoutes } from './http/api/deliveries.ts';
 import { orderRoutes } from './http/api/orders.ts';
 import { privacyRequestRoutes } from './http/api/privacy-requests.ts';
 import { skuMapRoutes } from './http/api/sku-map.ts';
+import { userRoutes } from './http/api/users.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { installRoutes } from './http/install.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { csrfGuard, sessionPlugin } from './http/session/plugin.ts';
+import { signInRoutes } from './http/session/sign-in.ts';
 import { webhookRoutes } from './http/webhooks.ts';
 import type { Hub } from './pipeline/hub.ts';
 
@@ -91,8 +96,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes, { metrics: hub.metrics });
   await app.register(webhookRoutes, { hub });
   await app.register(installRoutes, { hub });
+  // Users, sessions and API keys: people sign in under /dashboard; /api takes token, key or session.
+  await app.register(sessionPlugin, { hub, apiToken: options.apiToken });
+  app.addHook('onReady', () => ensureDevelopmentOperator(hub));
+  await app.register(signInRoutes, { hub });
   await app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(options.apiToken));
+    api.addHook('onRequest', apiAuthentication(hub, options.apiToken));
+    api.addHook(
+      'preHandler',
+      csrfGuard(api, (request) => request.authenticatedBy !== 'session'),
+    );
     // Every route of this scope is behind the token, so the documentation says so for each of them.
     api.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ bearer: [] }] };
@@ -117,4 +130,6 @@ export async function adminApiRoutes(
   await api.register(privacyRequestRoutes, { hub });
   await api.register(skuMapRoutes, { hub });
   await api.register(connectionRoutes, { hub, publicUrl });
+  await api.register(apiKeyRoutes, { hub });
+  await api.register(userRoutes, { hub });
 }

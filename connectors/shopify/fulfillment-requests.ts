@@ -4,6 +4,8 @@
  * hub's location that wait for an answer and turns them into canonical events. The hub routes the
  * order and then answers through `answerRouting` / `answerCancellation`, which accept or reject
  * here, re-reading the state first so that a repeated answer is harmless.
+ * Longer than 300 lines: the sweep and the answers read the same assigned fulfillment orders and
+ * the same request ids (`sourceData`), so the reading and the answering are kept side by side.
  */
 import {
   type CanonicalEvent,

@@ -25,6 +25,7 @@ import { publishStock } from './publish-stock.ts';
 import { parseWooWebhook, readDelivery } from './read-delivery.ts';
 import { storeApi, storeUrlPolicy } from './store-api.ts';
 import { normalizeStoreUrl, validateStoreUrl } from './store-url.ts';
+import { CapabilityGone } from './tracking-destinations.ts';
 import { verifyWooSignature } from './webhook-signature.ts';
 import {
   applyWebhookPlan,
@@ -35,7 +36,7 @@ import {
 } from './webhooks.ts';
 import type { WooClient } from './woo-client.ts';
 import type { WooProduct } from './woo-payloads.ts';
-import { CapabilityGone, writeTracking } from './write-tracking.ts';
+import { writeTracking } from './write-tracking.ts';
 
 export type WooCommerceConnector = StorefrontConnector<WooSettings, WooCredentials>;
 

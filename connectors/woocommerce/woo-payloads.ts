@@ -1,7 +1,9 @@
 /**
  * The WooCommerce payloads the connector reads, each a schema bound to its type. Written from the
- * REST API v3 reference and WooCommerce's source (the platform notes kept with the project's design documents), not
- * from a client library. Only the fields we use are listed; everything else is allowed and ignored.
+ * REST API v3 reference and WooCommerce's source, not from a client library. Only the fields we
+ * use are listed; everything else is allowed and ignored.
+ * Longer than 300 lines on purpose: one schema beside its type per shape, where the two can be
+ * compared, and the shared pieces (meta, line items, dates) defined once for all of them.
  */
 import { definePayload, gmtDate, id, looseString, nullableGmtDate } from './payload-validation.ts';
 

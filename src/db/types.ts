@@ -282,7 +282,40 @@ export interface OutboundCallsTable {
   created_at: Generated<Date>;
 }
 
+export type UserRole = 'operator' | 'merchant_member';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  role: UserRole;
+  merchant_id: string | null;
+  password_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string | null;
+  data: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  merchant_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
   outbound_calls: OutboundCallsTable;
   connection_health: ConnectionHealthTable;
   stock_publication_failures: StockPublicationFailuresTable;

@@ -21,11 +21,11 @@ import { recordOrderEvent } from './timeline.ts';
  */
 export async function moveOrderTo(
   trx: Transaction<Database>,
-  order: { id: string; merchant_id: string; status: string },
+  order: { id: string; merchant_id: string; status: OrderState },
   to: OrderState,
   reason: { code?: string | null; detail?: Record<string, unknown> | null } = {},
 ): Promise<boolean> {
-  const from = order.status as OrderState;
+  const from = order.status;
   if (from === to) return false;
   if (!canMoveOrder(from, to)) return false;
   await trx
@@ -76,7 +76,7 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .limit(1)
     .executeTakeFirst();
   const derived = deriveOrderStateFromShipments(
-    shipments.map((s) => s.status as ShipmentState),
+    shipments.map((s) => s.status),
     { partHeld: held !== undefined },
   );
   if (!derived || derived === order.status) return;

@@ -1,9 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/types.ts';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, MerchantsTable } from '../db/types.ts';
 import { type MerchantScope, scopedMerchant } from '../http/scope.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type LinePolicy = Database['merchants']['unidentified_line_policy']['__select__'];
+type LinePolicy = Selectable<MerchantsTable>['unidentified_line_policy'];
 
 /** Merchants as a scope may see them: the operator sees all, a merchant itself only. */
 export function merchantQueries(db: Kysely<Database>) {

@@ -2,13 +2,8 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NeedsHumanError, RetryableError } from '../../../src/sdk/index.ts';
 import { FULFILLMENTS_ROUTE } from '../detect-tracking.ts';
-import {
-  fullyShipped,
-  orderUpdate,
-  SHIPMENT_META_PREFIX,
-  shipmentTrackingBody,
-  shippedQuantities,
-} from '../write-tracking.ts';
+import { shipmentTrackingBody } from '../tracking-destinations.ts';
+import { fullyShipped, orderUpdate, SHIPMENT_META_PREFIX, shippedQuantities } from '../write-tracking.ts';
 import { createFakeWooStore } from './helpers/fake-woo-store.ts';
 import { fakeContext, KEYS, orderWith, STORE, testConnector } from './helpers/woo-test-kit.ts';
 

@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
-import type { ShipmentState } from '../../domain/order-state.ts';
 import { isShipmentForward } from '../../domain/order-state.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { bind as bindRemoteId, findByExternalId, findByHubId } from '../binder.ts';
@@ -115,8 +114,8 @@ async function applyToShipment(
     });
   }
 
-  const from = shipment.status as ShipmentState;
-  const to = event.status as ShipmentState;
+  const from = shipment.status;
+  const to = event.status;
   const newerTracking =
     event.tracking !== null &&
     event.tracking.number !== shipment.tracking_number &&

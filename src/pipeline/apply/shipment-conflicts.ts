@@ -36,7 +36,7 @@ export interface HeldConflict {
 interface HoldDetail {
   message: string;
   /** The order's status and reason before the hold, put back on release. */
-  previous: { status: string; reason: string | null };
+  previous: { status: OrderState; reason: string | null };
   conflicts: HeldConflict[];
   release: string;
 }
@@ -92,7 +92,7 @@ export async function holdShipmentConflict(
     ),
     release: `POST /api/orders/${order.id}/retry trusts the hub's reference: it binds the 3PL's id to the shipment named and applies the held events`,
   };
-  const moves = !already && canMoveOrder(order.status as OrderState, 'exception');
+  const moves = !already && canMoveOrder(order.status, 'exception');
   await trx
     .updateTable('orders')
     .set({
@@ -249,7 +249,7 @@ export async function releaseShipmentConflicts(
     const previous = detail.previous;
     const restored =
       order.status === 'exception' && previous.status !== 'exception'
-        ? await moveOrderTo(trx, order, previous.status as OrderState, { code: previous.reason })
+        ? await moveOrderTo(trx, order, previous.status, { code: previous.reason })
         : false;
     if (!restored) {
       await trx

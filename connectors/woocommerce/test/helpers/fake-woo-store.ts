@@ -3,7 +3,7 @@
  * A WooCommerce store for end-to-end tests, behind nock: the REST routes the connector uses, with
  * state, and deliveries to the hub made the way WooCommerce makes them (PHP-escaped JSON signed
  * with each webhook's own secret; an unsigned form ping when a webhook is created). Behaviour
- * follows the WooCommerce platform notes; only what the connector relies on is modelled.
+ * follows WooCommerce's REST API v3 documentation; only what the connector relies on is modelled.
  */
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
