@@ -5,24 +5,21 @@
  */
 import {
   type CanonicalEvent,
-  type FulfillmentConnector,
+  defineFulfillment,
+  defineManifest,
   type HttpClient,
   NeedsHumanError,
   RetryableError,
   refuseUnlessCanonical,
+  STOCK_SERIAL_KEY,
   type SubmittedShipment,
+  shipmentSerialKey,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { createOrderBody, shipmentUpdated, stockLevels, storableLevels } from './map-three-pl.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
-import {
-  credentialsSchema,
-  type SandboxCredentials,
-  type SandboxSettings,
-  sandboxApi,
-  settingsSchema,
-} from './sandbox-connection.ts';
+import { credentialsSchema, sandboxApi, settingsSchema } from './sandbox-connection.ts';
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   errorResponse,
@@ -85,17 +82,18 @@ function hasNews(order: ThreePlOrderPayload): boolean {
   return order.shipment !== null || order.status === 'cancelled';
 }
 
-export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredentials> = {
-  manifest: {
-    name: 'sandbox-3pl',
-    displayName: 'Sandbox 3PL',
-    role: 'fulfillment',
-    settingsSchema,
-    credentialsSchema,
-    rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
-    webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
-  },
+/** The settings and credentials types every method below receives come from these two schemas. */
+const manifest = defineManifest({
+  name: 'sandbox-3pl',
+  displayName: 'Sandbox 3PL',
+  role: 'fulfillment',
+  settings: settingsSchema,
+  credentials: credentialsSchema,
+  rateLimit: { concurrency: 4, intervalMs: 1000, intervalCap: 100 },
+  webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
+});
 
+export const sandbox3pl = defineFulfillment(manifest, {
   verifyWebhook: verifySandboxSignature,
 
   parseWebhook(request) {
@@ -104,7 +102,8 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
     const read = readEvent(topic, request.rawBody);
     refuseUnlessCanonical(eventsOf(read));
     // Updates about one shipment are applied in order; stock levels are absolute, so one key will do.
-    const serialKey = read.kind === 'stock' ? 'stock' : `shipment:${read.event.order.reference}`;
+    const serialKey =
+      read.kind === 'stock' ? STOCK_SERIAL_KEY : shipmentSerialKey(read.event.order.reference);
     return { topic, dedupeKey, serialKey };
   },
 
@@ -191,4 +190,4 @@ export const sandbox3pl: FulfillmentConnector<SandboxSettings, SandboxCredential
       nextCursor,
     };
   },
-};
+});

@@ -4,11 +4,10 @@
  */
 import {
   headerValue,
-  hmacSha256,
   type InboundRequest,
   MalformedPayloadError,
-  signaturesEqual,
   type VerifyResult,
+  verifyHmacSignature,
 } from '../../src/sdk/index.ts';
 import type { SandboxContext } from './sandbox-connection.ts';
 
@@ -18,16 +17,11 @@ import type { SandboxContext } from './sandbox-connection.ts';
  * constant time. Everything short of a match fails closed.
  */
 export function verifySandboxSignature(request: InboundRequest, context: SandboxContext): VerifyResult {
-  const received = headerValue(request.headers, 'x-sandbox-signature');
-  if (!received) return { ok: false, reason: 'missing_signature', message: 'no x-sandbox-signature header' };
-  const secret = context.credentials.webhookSecret;
-  if (!secret)
-    return { ok: false, reason: 'missing_secret', message: 'the connection has no webhook secret' };
-  const expected = hmacSha256(secret, request.rawBody, 'base64');
-  if (!signaturesEqual(expected, received)) {
-    return { ok: false, reason: 'bad_signature', message: 'x-sandbox-signature does not match the body' };
-  }
-  return { ok: true };
+  return verifyHmacSignature(request, {
+    header: 'x-sandbox-signature',
+    secrets: [context.credentials.webhookSecret],
+    encoding: 'base64',
+  });
 }
 
 /** The topic, if it is one this connector handles. */

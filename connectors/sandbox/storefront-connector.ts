@@ -5,24 +5,19 @@
  */
 import {
   type CanonicalEvent,
+  defineManifest,
+  defineStorefront,
   NeedsHumanError,
   orderEventsOrInvalid,
+  orderSerialKey,
   refuseUnlessCanonical,
   type StockItemFailure,
-  type StorefrontConnector,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
 import { mapStorefrontOrder } from './map-storefront-order.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
-import {
-  credentialsSchema,
-  type SandboxContext,
-  type SandboxCredentials,
-  type SandboxSettings,
-  sandboxApi,
-  settingsSchema,
-} from './sandbox-connection.ts';
+import { credentialsSchema, type SandboxContext, sandboxApi, settingsSchema } from './sandbox-connection.ts';
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   fulfillmentResponse,
@@ -63,17 +58,18 @@ async function fetchOrdersPage(
   return orderListResponse.fromResponse(response.body, 'GET /api/orders').orders;
 }
 
-export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCredentials> = {
-  manifest: {
-    name: 'sandbox-storefront',
-    displayName: 'Sandbox storefront',
-    role: 'storefront',
-    settingsSchema,
-    credentialsSchema,
-    rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
-    webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
-  },
+/** The settings and credentials types every method below receives come from these two schemas. */
+const manifest = defineManifest({
+  name: 'sandbox-storefront',
+  displayName: 'Sandbox storefront',
+  role: 'storefront',
+  settings: settingsSchema,
+  credentials: credentialsSchema,
+  rateLimit: { concurrency: 8, intervalMs: 1000, intervalCap: 200 },
+  webhookHeaders: { secret: ['x-sandbox-signature'], topic: 'x-sandbox-topic' },
+});
 
+export const sandboxStorefront = defineStorefront(manifest, {
   verifyWebhook: verifySandboxSignature,
 
   // Runs while the storefront waits for an answer: read only what the hub needs to store the
@@ -85,7 +81,7 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
     const order = readOrder(request.rawBody);
     // A quantity or amount the hub cannot hold is refused now (400, the field named), not in a job.
     refuseUnlessCanonical(orderEvents(topic, order));
-    return { topic, dedupeKey, serialKey: `order:${order.id}` };
+    return { topic, dedupeKey, serialKey: orderSerialKey(order.id) };
   },
 
   // Runs in the apply job, possibly long after the delivery: everything comes from the stored
@@ -167,4 +163,4 @@ export const sandboxStorefront: StorefrontConnector<SandboxSettings, SandboxCred
       nextCursor,
     };
   },
-};
+});

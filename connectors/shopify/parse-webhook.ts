@@ -10,6 +10,7 @@ import {
   headerValue,
   type InboundRequest,
   MalformedPayloadError,
+  orderSerialKey,
   type ParsedDelivery,
   refuseUnlessCanonical,
 } from '../../src/sdk/index.ts';
@@ -85,7 +86,7 @@ export function parseShopifyDelivery(request: InboundRequest, context: ShopifyCo
       const ignored = topic !== 'orders/cancelled' && modeOf(context) === 'fulfillment_service';
       return {
         ...delivery,
-        serialKey: `order:${legacyIdOf(order.admin_graphql_api_id)}`,
+        serialKey: orderSerialKey(legacyIdOf(order.admin_graphql_api_id)),
         ...(ignored ? { nothingToApply: true } : {}),
       };
     }

@@ -20,15 +20,15 @@
  *   `X-Shopify-Hmac-Sha256`;
  * - both take a Node request and response (`rawRequest`, `rawResponse`) through the runtime adapter,
  *   which the hub does not have: we would fake them and cast the arguments.
- * So the same algorithm (HMAC-SHA256, base64, constant-time comparison) is written here directly.
+ * So the SDK's `verifyHmacSignature` (HMAC-SHA256, base64, constant-time, any secret of a rotation)
+ * makes the same check.
  */
 import {
   type ConnectionContext,
   headerValue,
-  hmacSha256,
   type InboundRequest,
-  signaturesEqual,
   type VerifyResult,
+  verifyHmacSignature,
 } from '../../src/sdk/index.ts';
 
 export function verifyShopifyDelivery(
@@ -44,19 +44,11 @@ export function verifyShopifyDelivery(
       message: 'SHOPIFY_API_SECRET is not set: nothing can be verified',
     };
   }
-  const received =
-    headerValue(request.headers, 'x-shopify-hmac-sha256') ??
-    headerValue(request.headers, 'shopify-hmac-sha256');
-  if (!received)
-    return { ok: false, reason: 'missing_signature', message: 'no X-Shopify-Hmac-Sha256 header' };
-  if (request.rawBody.length === 0)
+  const signature = ['x-shopify-hmac-sha256', 'shopify-hmac-sha256'];
+  if (request.rawBody.length === 0 && signature.some((name) => headerValue(request.headers, name)))
     return { ok: false, reason: 'bad_signature', message: 'the body is empty' };
-  const matches = secrets.some((secret) =>
-    signaturesEqual(hmacSha256(secret, request.rawBody, 'base64'), received.trim()),
-  );
-  if (!matches) {
-    return { ok: false, reason: 'bad_signature', message: 'X-Shopify-Hmac-Sha256 does not match the body' };
-  }
+  const verdict = verifyHmacSignature(request, { header: signature, secrets, encoding: 'base64' });
+  if (!verdict.ok) return verdict;
   // The signature covers the body only; a delivery for one shop must not be applied to another's connection.
   const shop =
     headerValue(request.headers, 'x-shopify-shop-domain') ??

@@ -49,15 +49,6 @@ export function readTracking(state: State): { capability: TrackingCapability; de
   return { capability, detectedAt };
 }
 
-/** Our webhook ids by topic, as last provisioned. */
-export function readWebhookIds(state: State): Record<string, number> {
-  const value = state.webhooks;
-  if (typeof value !== 'object' || value === null) return {};
-  const ids: Record<string, number> = {};
-  for (const [topic, id] of Object.entries(value)) if (isId(id)) ids[topic] = id;
-  return ids;
-}
-
 /** Orders we saw processing and have not yet seen finished: checked for permanent deletion. */
 export function readOpenOrders(state: State): string[] {
   const value = state.openOrders;

@@ -11,6 +11,7 @@ import {
   headerValue,
   type InboundRequest,
   MalformedPayloadError,
+  orderSerialKey,
   type ParsedDelivery,
   refuseUnlessCanonical,
 } from '../../src/sdk/index.ts';
@@ -91,7 +92,7 @@ export function parseWooWebhook(request: InboundRequest): ParsedDelivery {
       return {
         topic: delivery.topic,
         dedupeKey: `order:${delivery.order.id}:${delivery.order.date_modified_gmt}`,
-        serialKey: `order:${delivery.order.id}`,
+        serialKey: orderSerialKey(String(delivery.order.id)),
       };
     case 'product': {
       const { product } = delivery;

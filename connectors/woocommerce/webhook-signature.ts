@@ -6,10 +6,9 @@
  */
 import {
   headerValue,
-  hmacSha256,
   type InboundRequest,
-  signaturesEqual,
   type VerifyResult,
+  verifyHmacSignature,
 } from '../../src/sdk/index.ts';
 import type { WooContext } from './connection.ts';
 
@@ -23,22 +22,17 @@ export function pingWebhookId(rawBody: Buffer): string | null {
 }
 
 export function verifyWooSignature(request: InboundRequest, context: WooContext): VerifyResult {
-  const received = headerValue(request.headers, 'x-wc-webhook-signature');
-  if (!received) {
+  if (!headerValue(request.headers, 'x-wc-webhook-signature')) {
     // WooCommerce pings a new webhook with a bare form POST `webhook_id=<id>`: no signature, no
     // X-WC headers. It must get a 200, or the merchant sees an error and the webhook stays
     // "pending" and is pinged again after every delivery. Letting exactly that body through
     // unsigned is safe: parseWebhook records it as having nothing to apply, so a forged "ping"
     // can only add one ignored row. Any other unsigned body fails closed.
     if (pingWebhookId(request.rawBody) !== null) return { ok: true };
-    return { ok: false, reason: 'missing_signature', message: 'no x-wc-webhook-signature header' };
   }
-  const secret = context.credentials.webhookSecret;
-  if (!secret)
-    return { ok: false, reason: 'missing_secret', message: 'the connection has no webhook secret' };
-  const expected = hmacSha256(secret, request.rawBody, 'base64');
-  if (!signaturesEqual(expected, received.trim())) {
-    return { ok: false, reason: 'bad_signature', message: 'x-wc-webhook-signature does not match the body' };
-  }
-  return { ok: true };
+  return verifyHmacSignature(request, {
+    header: 'x-wc-webhook-signature',
+    secrets: [context.credentials.webhookSecret],
+    encoding: 'base64',
+  });
 }

@@ -302,11 +302,6 @@ export const wooNotes = definePayload<WooNote[]>('notes', {
   type: 'array',
   items: { type: 'object', required: ['id', 'note'], properties: { id, note: { type: 'string' } } },
 });
-export const wooNote = definePayload<WooNote>('note', {
-  type: 'object',
-  required: ['id'],
-  properties: { id },
-});
 
 /** What `/wc-auth/v1/authorize` posts to our callback once the merchant approves. */
 export interface WooAuthCallback {

@@ -39,6 +39,10 @@ export function currencyExponent(currency: string): number {
 /**
  * Converts a decimal string such as "19.99" (how storefronts send money) to minor units without
  * going through a float, so "0.29" never becomes 28.
+ *
+ * @example
+ * decimalToMinor('19.99', 'EUR'); // 1999
+ * decimalToMinor('1.234', 'KWD'); // 1234 (three decimals)
  */
 export function decimalToMinor(value: string | number, currency: string): number {
   const text = typeof value === 'number' ? value.toString() : value.trim();
@@ -58,6 +62,12 @@ export function decimalToMinor(value: string | number, currency: string): number
   return minor;
 }
 
+/**
+ * Minor units back to the decimal string a platform expects, without a float.
+ *
+ * @example
+ * minorToDecimal(1999, 'EUR'); // '19.99'
+ */
 export function minorToDecimal(amountMinor: number, currency: string): string {
   const exponent = currencyExponent(currency);
   const sign = amountMinor < 0 ? '-' : '';

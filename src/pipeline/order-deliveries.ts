@@ -1,8 +1,9 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
+import { orderSerialKey, shipmentSerialKey } from '../sdk/event-keys.ts';
 
 /**
- * Which deliveries concern an order: those its storefront sent about it (serial key
+ * Which deliveries concern an order (the serial keys of `src/sdk/event-keys.ts`): those its storefront sent about it (serial key
  * `order:<source order id>`) and those its 3PLs sent about its shipments (`shipment:<shipment id>`,
  * our reference). The serial key is read from the payload when the delivery arrives, so a delivery
  * that failed before any order row existed, or before it could name one, is still found once the
@@ -40,12 +41,12 @@ export async function failedDeliveriesOf(
       eb.or([
         eb.and([
           eb('connection_id', '=', order.storefront_connection_id),
-          eb('serial_key', '=', `order:${order.source_order_id}`),
+          eb('serial_key', '=', orderSerialKey(order.source_order_id)),
         ]),
         ...shipments.map((shipment) =>
           eb.and([
             eb('connection_id', '=', shipment.fulfillment_connection_id),
-            eb('serial_key', '=', `shipment:${shipment.id}`),
+            eb('serial_key', '=', shipmentSerialKey(shipment.id)),
           ]),
         ),
       ]),

@@ -14,6 +14,13 @@ import { isInstant } from './payload.ts';
 /**
  * For parseWebhook: the events this body maps to, or MalformedPayloadError (which the hub answers
  * with 400 and records) naming what is wrong.
+ *
+ * @example
+ * parseWebhook(request) {
+ *   const order = readOrder(request.rawBody);
+ *   refuseUnlessCanonical([{ type: 'order.upserted', order: mapOrder(order) }]); // 400 if the hub cannot hold it
+ *   return { topic, dedupeKey, serialKey: orderSerialKey(order.id) };
+ * }
  */
 export function refuseUnlessCanonical(events: CanonicalEvent[]): CanonicalEvent[] {
   for (const event of events) {
@@ -33,6 +40,14 @@ export interface OrderIdentity {
  * For an order read from the platform: its events when the mapping succeeds and the hub can hold
  * them; otherwise one `order.invalid` carrying the reason, which the hub shows on the order (held)
  * and on the delivery, instead of the poll failing (and retrying) for every order in it.
+ *
+ * @example
+ * const events = orders.flatMap((order) =>
+ *   orderEventsOrInvalid(
+ *     { sourceOrderId: order.id, sourceOrderName: order.name, sourceUpdatedAt: order.updated_at },
+ *     () => [{ type: 'order.upserted', order: mapOrder(order) }],
+ *   ),
+ * );
  */
 export function orderEventsOrInvalid(order: OrderIdentity, map: () => CanonicalEvent[]): CanonicalEvent[] {
   let problem: string;

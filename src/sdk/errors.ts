@@ -4,6 +4,13 @@
  */
 export type ErrorClass = 'retryable' | 'needs_human';
 
+/**
+ * A failure with its class, a code to group by and the context to act on; throw one of the two
+ * subclasses.
+ *
+ * @example
+ * if (error instanceof ConnectorError) log.warn({ code: error.code, ...error.context }, error.message);
+ */
 export abstract class ConnectorError extends Error {
   abstract readonly errorClass: ErrorClass;
   readonly code: string;
@@ -15,7 +22,12 @@ export abstract class ConnectorError extends Error {
   }
 }
 
-/** Network failures, timeouts, 5xx, 429, lock contention: back off and try again. */
+/**
+ * Network failures, timeouts, 5xx, 429, lock contention: back off and try again.
+ *
+ * @example
+ * throw new RetryableError('rate_limited', 'GET /orders answered 429', { status: 429 }, 30_000);
+ */
 export class RetryableError extends ConnectorError {
   readonly errorClass = 'retryable' as const;
   /** When the remote side said how long to wait (Retry-After), in milliseconds. */
@@ -33,7 +45,12 @@ export class RetryableError extends ConnectorError {
   }
 }
 
-/** Unknown SKU, bad address, a 3PL's rejection: retrying cannot help; park and show it. */
+/**
+ * Unknown SKU, bad address, a 3PL's rejection: retrying cannot help; park and show it.
+ *
+ * @example
+ * throw new NeedsHumanError('unknown_sku', `the 3PL does not know ${sku}`, { sku });
+ */
 export class NeedsHumanError extends ConnectorError {
   readonly errorClass = 'needs_human' as const;
   constructor(code: string, message: string, context: Record<string, unknown> = {}, options?: ErrorOptions) {
@@ -42,7 +59,12 @@ export class NeedsHumanError extends ConnectorError {
   }
 }
 
-/** A webhook body the connector cannot read; the hub answers 400 and records it. */
+/**
+ * A webhook body the connector cannot read; the hub answers 400 and records it.
+ *
+ * @example
+ * if (typeof body.id !== 'string') throw new MalformedPayloadError('order.id: not a string');
+ */
 export class MalformedPayloadError extends Error {
   readonly code = 'malformed_payload';
   constructor(message: string, options?: ErrorOptions) {
@@ -51,6 +73,13 @@ export class MalformedPayloadError extends Error {
   }
 }
 
+/**
+ * Whether the hub should try again; anything unclassified (a bug, a dropped connection) is.
+ *
+ * @example
+ * isRetryable(new RetryableError('network_error', 'timeout')); // true
+ * isRetryable(new NeedsHumanError('bad_address', 'no city')); // false
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ConnectorError) return error.errorClass === 'retryable';
   // Anything unclassified (a bug, a dropped connection) is retried; dead-lettering catches the rest.

@@ -35,7 +35,16 @@ const edges = fc.constantFrom(
   -1e21,
 );
 
-/** What a sender may put where the platform documents an integer. */
+/**
+ * What a sender may put where the platform documents an integer.
+ *
+ * @example
+ * fc.assert(fc.asyncProperty(numberValue(), async (quantity) => {
+ *   const body = fixture();
+ *   setAt(body, ['line_items', 0, 'quantity'], quantity);
+ *   await expectRefusedOrStorable(() => parse(body), () => map(body));
+ * }));
+ */
 export function numberValue(): fc.Arbitrary<unknown> {
   return fc.oneof(
     { arbitrary: edges, weight: 3 },
@@ -48,7 +57,12 @@ export function numberValue(): fc.Arbitrary<unknown> {
   );
 }
 
-/** A decimal string of any size and precision, the way amounts travel, sometimes negative. */
+/**
+ * A decimal string of any size and precision, the way amounts travel, sometimes negative.
+ *
+ * @example
+ * fc.assert(fc.property(decimalText(), (amount) => { minorUnits(amount, 'EUR', 'total'); }));
+ */
 export function decimalText(): fc.Arbitrary<string> {
   return fc
     .tuple(
@@ -59,7 +73,12 @@ export function decimalText(): fc.Arbitrary<string> {
     .map(([negative, whole, fraction]) => `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`);
 }
 
-/** What a sender may put where the platform documents an amount (a decimal string, or a number). */
+/**
+ * What a sender may put where the platform documents an amount (a decimal string, or a number).
+ *
+ * @example
+ * setAt(body, ['total_price'], fc.sample(amountValue(), 1)[0]);
+ */
 export function amountValue(): fc.Arbitrary<unknown> {
   return fc.oneof(
     { arbitrary: decimalText(), weight: 4 },
@@ -73,6 +92,12 @@ export function amountValue(): fc.Arbitrary<unknown> {
  * The property itself: the door refuses the delivery with MalformedPayloadError, or accepts it
  * and it maps (without throwing) to events the hub's own check passes, whose numbers are in range.
  * Returns the events, or null when the door refused.
+ *
+ * @example
+ * await expectRefusedOrStorable(
+ *   () => connector.parseWebhook(request, context),
+ *   () => connector.toEvents({ topic, ...request }, context),
+ * );
  */
 export async function expectRefusedOrStorable(
   door: () => unknown,
@@ -122,6 +147,12 @@ function numbersOf(value: unknown, path = 'event'): { path: string; value: numbe
 /**
  * What a sender may put where the platform documents a timestamp: real instants with any offset
  * PostgreSQL reads, and the edges it does not (offsets past ±15:59, leap seconds, year 0, junk).
+ *
+ * @example
+ * fc.assert(fc.asyncProperty(timestampValue(), async (updatedAt) => {
+ *   setAt(body, ['updated_at'], updatedAt);
+ *   await expectRefusedOrStorable(door, map);
+ * }));
  */
 export function timestampValue(): fc.Arbitrary<unknown> {
   return fc.oneof(
@@ -142,7 +173,12 @@ export function timestampValue(): fc.Arbitrary<unknown> {
   );
 }
 
-/** An RFC 3339 instant from 1900 to 9999, with a zone offset anywhere in ±23:59. */
+/**
+ * An RFC 3339 instant from 1900 to 9999, with a zone offset anywhere in ±23:59.
+ *
+ * @example
+ * fc.sample(instantText({ maxOffsetMinutes: 0 }), 1); // ['1987-03-04T05:06:07+00:00']
+ */
 export function instantText(options: { maxOffsetMinutes?: number } = {}): fc.Arbitrary<string> {
   const maxOffset = options.maxOffsetMinutes ?? 23 * 60 + 59;
   return fc
@@ -163,7 +199,12 @@ export function instantText(options: { maxOffsetMinutes?: number } = {}): fc.Arb
     });
 }
 
-/** Sets `value` at `path` in a payload (made fresh for each run: fixtures keep exact big ids). */
+/**
+ * Sets `value` at `path` in a payload (made fresh for each run: fixtures keep exact big ids).
+ *
+ * @example
+ * setAt(body, ['line_items', 0, 'quantity'], 2 ** 31);
+ */
 export function setAt(target: unknown, path: readonly (string | number)[], value: unknown): void {
   let node = target as Record<string | number, unknown>;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;

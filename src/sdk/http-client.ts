@@ -1,4 +1,5 @@
 import { RetryableError } from './errors.ts';
+import { parseJsonLossless } from './payload.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,7 +23,13 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
+/**
+ * Parses Retry-After (seconds or an HTTP date) into milliseconds from now.
+ *
+ * @example
+ * parseRetryAfter('120'); // 120000
+ * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', now); // ms until then, at least 0
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
   const seconds = Number(value);
@@ -35,6 +42,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * A small JSON client over Node's fetch with a timeout. Network failures, timeouts, 429 and 5xx
  * become RetryableError; every other status is returned for the connector to interpret, because
  * only it knows whether a 409 or 422 means "already done" or "needs a human".
+ *
+ * @example
+ * const request = createHttpClient({ baseUrl: context.settings.baseUrl, headers: { authorization: `Bearer ${key}` } });
+ * const response = await request<{ orders: unknown[] }>({ method: 'GET', path: 'api/orders', query: { limit: 50 } });
+ * if (response.status !== 200) throw new NeedsHumanError('poll_rejected', `answered ${response.status}`);
  */
 export function createHttpClient(options: HttpClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -81,7 +93,8 @@ export function createHttpClient(options: HttpClientOptions) {
     let body: unknown = null;
     if (text.length > 0) {
       try {
-        body = JSON.parse(text);
+        // Platform ids can exceed 2^53: kept as their exact digits, as connectors read webhooks.
+        body = parseJsonLossless(text);
       } catch (error) {
         // Hosting firewalls and proxies answer with HTML pages; that is a transient condition.
         throw new RetryableError(

@@ -1,8 +1,11 @@
 export { decimalToMinor, minorToDecimal } from '../domain/money.ts';
-export { canonicalEventProblem, canonicalEventSchema } from './canonical-schema.ts';
+export * from './canonical-events.ts';
+export { canonicalEventProblem } from './canonical-schema.ts';
 export * from './checked-events.ts';
 export * from './contracts.ts';
+export * from './define-connector.ts';
 export * from './errors.ts';
+export * from './event-keys.ts';
 export * from './http-client.ts';
 export * from './payload.ts';
 export * from './signature.ts';

@@ -6,6 +6,7 @@
  */
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { LIMITS, type Limit } from '../domain/limits.ts';
 import { decimalToMinor } from '../domain/money.ts';
 import type { JsonSchema } from './contracts.ts';
 import { MalformedPayloadError, RetryableError } from './errors.ts';
@@ -15,18 +16,40 @@ const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 addFormats.default(ajv, ['date-time', 'uri']);
 
 export interface Payload<T> {
-  /** A webhook body the connector cannot read: MalformedPayloadError, which the hub answers with 400. */
+  /**
+   * A webhook body the connector cannot read: MalformedPayloadError, which the hub answers with 400.
+   *
+   * @example
+   * const order = acmeOrder.fromWebhook(readJsonBody(request.rawBody));
+   */
   fromWebhook(value: unknown): T;
   /**
    * An API answer the connector cannot rely on: RetryableError, because it is usually transient (a
    * proxy's error page, a deploy in progress); the hub's retry limit catches the ones that are not.
+   *
+   * @example
+   * const order = acmeOrder.fromResponse(response.body, 'GET /orders/1');
    */
   fromResponse(value: unknown, request: string): T;
-  /** Whether the value fits, for payloads whose shape decides what they are (an error body). */
+  /**
+   * Whether the value fits, for payloads whose shape decides what they are (an error body).
+   *
+   * @example
+   * if (acmeError.matches(response.body)) throw new NeedsHumanError(response.body.code, response.body.message);
+   */
   matches(value: unknown): value is T;
 }
 
-/** Binds a schema to the TypeScript type it guarantees; keep the two side by side and in step. */
+/**
+ * Binds a schema to the TypeScript type it guarantees; keep the two side by side and in step.
+ *
+ * @example
+ * interface AcmeOrder { id: string; total: string }
+ * const acmeOrder = definePayload<AcmeOrder>('order', {
+ *   type: 'object', required: ['id', 'total'], properties: { id: nonEmptyString, total: { type: 'string' } },
+ * });
+ * const order = acmeOrder.fromWebhook(readJsonBody(request.rawBody));
+ */
 export function definePayload<T>(description: string, schema: JsonSchema): Payload<T> {
   const validate = ajv.compile<T>(schema);
   const problems = () => ajv.errorsText(validate.errors, { dataVar: description });
@@ -51,6 +74,9 @@ export function definePayload<T>(description: string, schema: JsonSchema): Paylo
  * Parses JSON without losing precision: platform ids can exceed 2^53 (Shopify's `820982911946154508`
  * would become `...500`), so every integer beyond the safe range is kept as the exact digits it was
  * sent as. Other numbers are untouched.
+ *
+ * @example
+ * parseJsonLossless('{"id":820982911946154508}'); // { id: '820982911946154508' }
  */
 export function parseJsonLossless(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
@@ -60,7 +86,12 @@ export function parseJsonLossless(text: string): unknown {
   );
 }
 
-/** A webhook body; anything but JSON is malformed. */
+/**
+ * A webhook body; anything but JSON is malformed.
+ *
+ * @example
+ * const body = readJsonBody(request.rawBody); // MalformedPayloadError unless JSON
+ */
 export function readJsonBody(rawBody: Buffer): unknown {
   try {
     return parseJsonLossless(rawBody.toString('utf8'));
@@ -69,25 +100,15 @@ export function readJsonBody(rawBody: Buffer): unknown {
   }
 }
 
+// The ranges live with the canonical model; re-exported here, where connectors have always found them.
+export { LIMITS, type Limit } from '../domain/limits.ts';
+
 /**
- * What the hub can store, column by column (migrations/0001_initial.ts): a number outside these
- * is refused where it is read, never left for the database to refuse in a job that then retries.
+ * Throws MalformedPayloadError naming the field unless the value is an integer within the limit.
+ *
+ * @example
+ * const quantity = checkedInteger(line.quantity, 'quantity', 'line_items/0/quantity');
  */
-export const LIMITS = {
-  /** `order_lines.quantity`, `shipment_lines.quantity`: integer, never negative. */
-  quantity: { min: 0, max: 2_147_483_647 },
-  /** `stock_levels.available`, `stock_publications.available`: integer; oversold stock is negative. */
-  stock: { min: -2_147_483_648, max: 2_147_483_647 },
-  /**
-   * `total_minor`, `unit_price_minor`: bigint, but amounts are JavaScript numbers in the hub, exact
-   * only up to 2^53 - 1 (90 trillion dollars in cents: no real order is near it).
-   */
-  minor: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
-} as const;
-
-export type Limit = keyof typeof LIMITS;
-
-/** Throws MalformedPayloadError naming the field unless the value is an integer within the limit. */
 export function checkedInteger(value: unknown, limit: Limit, field: string): number {
   const { min, max } = LIMITS[limit];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -100,6 +121,10 @@ export function checkedInteger(value: unknown, limit: Limit, field: string): num
  * A decimal amount (`"19.99"`, or a number where a platform sends one) in integer minor units of
  * the currency, or MalformedPayloadError naming the field: not an amount, or beyond what the hub
  * can hold exactly.
+ *
+ * @example
+ * minorUnits('19.99', 'EUR', 'total_price'); // 1999
+ * minorUnits('500', 'JPY', 'total_price'); // 500
  */
 export function minorUnits(amount: unknown, currency: string, field: string): number {
   const { max } = LIMITS.minor;
@@ -123,6 +148,10 @@ export function minorUnits(amount: unknown, currency: string, field: string): nu
  * Whether PostgreSQL can store the string as it is: text and jsonb hold no NUL character, and jsonb
  * refuses a lone UTF-16 surrogate. With a maximum length, for values in a btree index (which
  * refuses rows over 2,704 bytes).
+ *
+ * @example
+ * isStorableText('a\u0000b'); // false
+ * isStorableText(sku, 255); // false when longer than an index can hold
  */
 export function isStorableText(value: string, maxLength = Number.POSITIVE_INFINITY): boolean {
   return value.length <= maxLength && !value.includes('\u0000') && value.isWellFormed();
@@ -141,6 +170,10 @@ const validateDateTime = ajv.compile<string>({ type: 'string', format: 'date-tim
  * format, day of month included), a year from 1900 to 9999 (nothing was ordered before, and
  * PostgreSQL would turn an early year with an offset into a date BC), seconds below 60 (`Date`
  * refuses the leap second PostgreSQL rolls over) and a zone offset within PostgreSQL's ±15:59.
+ *
+ * @example
+ * isInstant('2025-01-01T10:00:00+02:00'); // true
+ * isInstant('2016-12-31T23:59:60Z'); // false: Date refuses the leap second
  */
 export function isInstant(value: string): boolean {
   const match = /^(\d{4})-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):?\d{2})$/.exec(
@@ -157,7 +190,12 @@ export function isInstant(value: string): boolean {
 }
 ajv.addFormat('instant', { type: 'string', validate: isInstant });
 
-// Building blocks for payload schemas.
+/**
+ * Building blocks for payload schemas.
+ *
+ * @example
+ * properties: { note: nullableString, id: nonEmptyString, updated_at: timestamp, quantity, available: stockCount }
+ */
 export const nullableString = { type: ['string', 'null'] } as const;
 export const nonEmptyString = { type: 'string', minLength: 1 } as const;
 export const timestamp = { type: 'string', format: 'instant' } as const;

@@ -17,7 +17,13 @@ import { headerValue } from './signature.ts';
 /** The package's own window (it is not configurable): a timestamp further off is refused. */
 export const STANDARD_WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 
-/** Fails closed: no secret, no header, a malformed or old timestamp, or no matching signature. */
+/**
+ * Fails closed: no secret, no header, a malformed or old timestamp, or no matching signature.
+ *
+ * @example
+ * verifyWebhook: (request, context) =>
+ *   verifyStandardWebhook(request, [context.credentials.webhookSecret, context.credentials.previousWebhookSecret]),
+ */
 export function verifyStandardWebhook(
   request: Pick<InboundRequest, 'headers' | 'rawBody'>,
   secrets: readonly (string | null | undefined)[],
@@ -70,6 +76,9 @@ export function verifyStandardWebhook(
 /**
  * Signs a body the way a Standard Webhooks sender does. For tests and simulators: the hub never
  * sends these itself.
+ *
+ * @example
+ * const headers = signStandardWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { id: 'msg_1', timestamp: new Date(), body });
  */
 export function signStandardWebhook(
   secret: string,

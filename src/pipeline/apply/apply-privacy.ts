@@ -1,6 +1,7 @@
 import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { BodyErasedReason, Database } from '../../db/types.ts';
 import type { CustomerRef } from '../../sdk/contracts.ts';
+import { orderSerialKey, shipmentSerialKey } from '../../sdk/event-keys.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { isUuid } from '../ingest/ingest.ts';
@@ -77,7 +78,7 @@ export async function redactCustomer(
         query.where('connection_id', '=', source.row.id).where(
           'serial_key',
           'in',
-          orders.map((o) => `order:${o.source_order_id}`),
+          orders.map((o) => orderSerialKey(o.source_order_id)),
         ),
       );
       // The 3PL's events and polls of the orders' shipments (they carry the address we sent).
@@ -91,7 +92,7 @@ export async function redactCustomer(
           query.where(
             'serial_key',
             'in',
-            shipments.map((shipment) => `shipment:${shipment.id}`),
+            shipments.map((shipment) => shipmentSerialKey(shipment.id)),
           ),
         );
       }
@@ -236,7 +237,7 @@ export async function redactAccount(
                 eb(
                   'serial_key',
                   'in',
-                  shipments.map((shipment) => `shipment:${shipment.id}`),
+                  shipments.map((shipment) => shipmentSerialKey(shipment.id)),
                 ),
               ]
             : []),

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { CanonicalEvent, HealthReport } from '../../sdk/contracts.ts';
-import { isStorableText } from '../../sdk/payload.ts';
+import { pollDedupeKey, serialKeyOfEvent } from '../../sdk/event-keys.ts';
 import {
   claimReconciliation,
   describeFailure,
@@ -108,8 +107,8 @@ export async function reconcileConnection(
           connector: source.row.connector,
           source: 'poll',
           topic: event.type,
-          dedupeKey: storableKey(pollDedupeKey(event)),
-          serialKey: serialKeyOf(event),
+          dedupeKey: pollDedupeKey(event),
+          serialKey: serialKeyOfEvent(event),
           headers: {},
           body: Buffer.from(JSON.stringify([event])),
         });
@@ -211,57 +210,4 @@ async function eventsNewToTheHub(
         return true;
     }
   });
-}
-
-function pollDedupeKey(event: CanonicalEvent): string {
-  switch (event.type) {
-    case 'order.upserted':
-      return `poll:order:${event.order.sourceOrderId}:${event.order.sourceUpdatedAt}`;
-    case 'order.cancelled':
-      return `poll:cancel:${event.sourceOrderId}:${event.sourceUpdatedAt}`;
-    case 'order.invalid':
-      // Without a readable version, the same problem read again is the same news.
-      return `poll:invalid:${event.sourceOrderId}:${event.sourceUpdatedAt ?? event.problem}`;
-    case 'shipment.updated':
-      return `poll:shipment:${event.externalId}:${event.status}:${event.tracking?.number ?? ''}`;
-    case 'stock.changed':
-    case 'storefront.stock_changed':
-      return `poll:${event.type}:${event.occurredAt}`;
-    case 'connection.uninstalled':
-      return `poll:uninstalled:${event.occurredAt}`;
-    case 'customer.redact':
-    case 'customer.data_request':
-    case 'account.redact':
-      return `poll:${event.type}:${event.requestId ?? JSON.stringify(event)}`;
-  }
-}
-
-/**
- * Keys are made from what the platform sent, before the hub has checked it: one the database could
- * not index (too long, or with a NUL) would fail the whole poll, so it is kept as a digest instead.
- */
-function storableKey(key: string): string {
-  return isStorableText(key, 200) ? key : `poll:sha256:${createHash('sha256').update(key).digest('hex')}`;
-}
-
-function serialKeyOf(event: CanonicalEvent): string | null {
-  const key = serialKeyMaterial(event);
-  return key === null ? null : storableKey(key);
-}
-
-function serialKeyMaterial(event: CanonicalEvent): string | null {
-  switch (event.type) {
-    case 'order.upserted':
-      return `order:${event.order.sourceOrderId}`;
-    case 'order.cancelled':
-    case 'order.invalid':
-      return `order:${event.sourceOrderId}`;
-    case 'shipment.updated':
-      return `shipment:${event.reference}`;
-    case 'stock.changed':
-    case 'storefront.stock_changed':
-      return 'stock';
-    default:
-      return null;
-  }
 }
