@@ -39,6 +39,7 @@ function serializeError(error: unknown) {
     const stack = (error as Error).stack?.split('\n').slice(1).join('\n');
     return { type: 'DatabaseError', message, ...fields, ...(stack ? { stack } : {}) };
   }
+  // Why the cast: pino types its serialized error as a closed shape; we add and remove fields on it.
   const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
   const context = serialized.context as Record<string, unknown> | undefined;
   if (context && 'body' in context) serialized.context = { ...context, body: '[redacted]' };

@@ -11,6 +11,8 @@ export type ShopifyLibrary = Shopify;
 
 export function createShopifyLibrary(config: ShopifyAppConfig): ShopifyLibrary {
   const appUrl = new URL(config.appUrl ?? 'https://localhost');
+  // Why the cast below: shopifyApi's return type is generic over its config's REST resources; we use
+  // none of them, and the plain `Shopify` type is what the connector's modules are written against.
   return shopifyApi({
     apiKey: config.apiKey,
     apiSecretKey: config.apiSecret,

@@ -30,6 +30,8 @@ import { wooError } from './woo-payloads.ts';
 // class is the `default` property of the default import (woocommerce-rest-api-js-lib#66), while a
 // bundler that picks the package's `index.mjs` (vitest does) hands over the class itself.
 type WooCommerceRestApiClass = typeof WooCommerceRestApiModule.default;
+// Why the cast: the package is CommonJS; under Node's ESM loader the class is either `default` or
+// the module itself, and its typings describe only the first.
 const WooCommerceRestApi: WooCommerceRestApiClass =
   (WooCommerceRestApiModule as { default?: WooCommerceRestApiClass }).default ??
   (WooCommerceRestApiModule as unknown as WooCommerceRestApiClass);

@@ -39,6 +39,7 @@ export class DatabaseSessionStore {
       .where('id', '=', sessionId)
       .where('expires_at', '>', new Date())
       .executeTakeFirst()
+      // Why the cast: `data` is JSON this store alone writes, always a session serialized by @fastify/session.
       .then((row) => callback(null, row ? (row.data as unknown as Session) : null), callback);
     // The row's JSON is what `set` wrote from a Session, so it is read back as one.
   }

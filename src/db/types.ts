@@ -1,3 +1,5 @@
+// One file on purpose (over 300 lines): it is the database's schema as Kysely sees it, table by
+// table, and reads best as a single reference next to the migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { OrderState, ShipmentState } from '../domain/order-state.ts';
 

@@ -49,17 +49,37 @@ export async function moveOrderTo(
   return true;
 }
 
-/**
- * Re-derives the order's fulfilment state from its shipments and held lines (all shipped and
- * nothing held → shipped, and so on).
- */
-export async function refreshOrderFromShipments(trx: Transaction<Database>, orderId: string): Promise<void> {
-  const order = await trx
+/** Locks an order's row for the rest of the transaction: its state moves one writer at a time. */
+export async function lockOrder(trx: Transaction<Database>, orderId: string) {
+  return trx
     .selectFrom('orders')
     .select(['id', 'merchant_id', 'status'])
     .where('id', '=', orderId)
     .forUpdate()
     .executeTakeFirstOrThrow();
+}
+
+/** Whether any of the order's lines is held back (a pending part not routed yet). */
+export async function hasHeldLines(
+  db: Kysely<Database> | Transaction<Database>,
+  orderId: string,
+): Promise<boolean> {
+  const held = await db
+    .selectFrom('order_lines')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('disposition', '=', 'held')
+    .limit(1)
+    .executeTakeFirst();
+  return held !== undefined;
+}
+
+/**
+ * Re-derives the order's fulfilment state from its shipments and held lines (all shipped and
+ * nothing held → shipped, and so on).
+ */
+export async function refreshOrderFromShipments(trx: Transaction<Database>, orderId: string): Promise<void> {
+  const order = await lockOrder(trx, orderId);
   // An exception waits for a person (POST /api/orders/:id/retry); shipments moving on do not end it.
   if (order.status === 'exception') return;
   const shipments = await trx
@@ -68,16 +88,10 @@ export async function refreshOrderFromShipments(trx: Transaction<Database>, orde
     .where('order_id', '=', orderId)
     .execute();
   // Lines held back as a pending part are a part not shipped yet.
-  const held = await trx
-    .selectFrom('order_lines')
-    .select('id')
-    .where('order_id', '=', orderId)
-    .where('disposition', '=', 'held')
-    .limit(1)
-    .executeTakeFirst();
+  const partHeld = await hasHeldLines(trx, orderId);
   const derived = deriveOrderStateFromShipments(
     shipments.map((s) => s.status),
-    { partHeld: held !== undefined },
+    { partHeld },
   );
   if (!derived || derived === order.status) return;
   await moveOrderTo(trx, order, derived, derived === 'exception' ? { code: 'shipment_exception' } : {});

@@ -11,6 +11,7 @@ import type { CanonicalEvent } from './contracts.ts';
 import { MalformedPayloadError } from './errors.ts';
 import { LIMITS } from './payload.ts';
 
+// Why the cast: JSON.rawJSON (Node 21+) is not yet in TypeScript's lib typings.
 const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 /** An integer of any size as its exact JSON digits (as a platform with 64-bit ids sends it). */

@@ -1,6 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/types.ts';
-
 // Whether, and how much of, an order is to be routed: the whole of a ready order, or the held part
 // of one whose other lines are at a 3PL.
 
@@ -22,18 +19,4 @@ export function modeOf(
 /** Whether routing may have something to do for an order in this state (a cheap first look). */
 export function mayRoute(order: { status: string; ready_to_fulfill: boolean; cancelled: boolean }): boolean {
   return modeOf(order, true) !== null;
-}
-
-export async function hasHeldLines(
-  db: Kysely<Database> | Transaction<Database>,
-  orderId: string,
-): Promise<boolean> {
-  const held = await db
-    .selectFrom('order_lines')
-    .select('id')
-    .where('order_id', '=', orderId)
-    .where('disposition', '=', 'held')
-    .limit(1)
-    .executeTakeFirst();
-  return held !== undefined;
 }

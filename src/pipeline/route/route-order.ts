@@ -10,9 +10,9 @@ import {
 import { planRoute, type UnidentifiedLine } from '../../routing/plan-route.ts';
 import { buildSkuMap } from '../../routing/resolve-lines.ts';
 import type { Hub } from '../hub.ts';
-import { moveOrderTo, refreshOrderFromShipments } from '../order-status.ts';
+import { hasHeldLines, moveOrderTo, refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
-import { hasHeldLines, modeOf } from './route-mode.ts';
+import { modeOf } from './route-mode.ts';
 import { skuMapEntriesFor } from './sku-map-store.ts';
 import { ensureStockKnown } from './stock-catalog.ts';
 

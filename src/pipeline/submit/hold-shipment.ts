@@ -1,7 +1,7 @@
 import { explainSubmitHold } from '../../routing/explain-hold.ts';
 import type { NeedsHumanError } from '../../sdk/errors.ts';
 import type { Hub } from '../hub.ts';
-import { moveOrderTo, moveShipmentTo } from '../order-status.ts';
+import { lockOrder, moveOrderTo, moveShipmentTo } from '../order-status.ts';
 
 /**
  * A shipment the 3PL (or the hub, before asking it) cannot take without a person: the shipment is
@@ -15,12 +15,7 @@ export async function holdShipment(
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await moveShipmentTo(trx, shipmentId, ['pending'], 'rejected', { status_reason: error.code });
-    const order = await trx
-      .selectFrom('orders')
-      .select(['id', 'merchant_id', 'status'])
-      .where('id', '=', orderId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const order = await lockOrder(trx, orderId);
     const release = explainSubmitHold(error.code, error.message, orderId);
     await moveOrderTo(trx, order, 'on_hold', {
       code: error.code,

@@ -4,7 +4,7 @@ import { NeedsHumanError } from '../../sdk/errors.ts';
 import { bind } from '../binder.ts';
 import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
-import { moveOrderTo, moveShipmentTo, refreshOrderFromShipments } from '../order-status.ts';
+import { lockOrder, moveOrderTo, moveShipmentTo, refreshOrderFromShipments } from '../order-status.ts';
 import { ConnectionRoleError, isFulfillmentConnection } from '../ports/connection-role.ts';
 import { fulfillmentPort } from '../ports/fulfillment-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
@@ -118,12 +118,7 @@ async function recordSubmission(
       type: 'shipment.submitted',
       detail: { shipmentId, externalId: submitted.externalId, status: submitted.status },
     });
-    const order = await trx
-      .selectFrom('orders')
-      .select(['id', 'merchant_id', 'status'])
-      .where('id', '=', orderId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const order = await lockOrder(trx, orderId);
     if (order.status === 'ready') await moveOrderTo(trx, order, 'submitted');
     if (submitted.status === 'accepted') await refreshOrderFromShipments(trx, orderId);
   });
