@@ -11,6 +11,7 @@ import { orderRoutes } from './http/api/orders.ts';
 import { privacyRequestRoutes } from './http/api/privacy-requests.ts';
 import { skuMapRoutes } from './http/api/sku-map.ts';
 import { userRoutes } from './http/api/users.ts';
+import { dashboardRoutes } from './http/dashboard/routes.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { installRoutes } from './http/install.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionPlugin, { hub, apiToken: options.apiToken });
   app.addHook('onReady', () => ensureDevelopmentOperator(hub));
   await app.register(signInRoutes, { hub });
+  await app.register(dashboardRoutes, { hub });
   await app.register(async (api) => {
     api.addHook('onRequest', apiAuthentication(hub, options.apiToken));
     api.addHook(

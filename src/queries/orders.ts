@@ -12,7 +12,12 @@ export interface OrderFilter extends PageRequest {
   held?: boolean | undefined;
   /** Only orders with a failed or dead delivery (true), or without one (false). */
   deliveryFailed?: boolean | undefined;
+  /** Orders whose name contains this, or with a line of this SKU or a shipment of this tracking number. */
+  search?: string | undefined;
 }
+
+/** The text of a LIKE pattern that matches `text` literally. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** An order's lines that wait to be identified (the whole order on hold, or a held part). */
 const heldLines = (eb: ExpressionBuilder<Database, 'orders'>) =>
@@ -31,15 +36,57 @@ export function orderQueries(db: Kysely<Database>) {
     return query.executeTakeFirst();
   }
 
+  /** The orders a scope may see that match a filter, before selecting, ordering and paging. */
+  function filtered(scope: MerchantScope, filter: Omit<OrderFilter, 'limit' | 'cursor'>) {
+    const merchant = scopedMerchant(scope);
+    let query = db.selectFrom('orders');
+    if (merchant) query = query.where('merchant_id', '=', merchant);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.merchantId) query = query.where('merchant_id', '=', filter.merchantId);
+    const { held, deliveryFailed } = filter;
+    if (held !== undefined) {
+      query = query.where((eb) => {
+        const waiting = eb.and([
+          eb('orders.status', '!=', 'cancelled'),
+          eb.exists(heldLines(eb).select('order_lines.id')),
+        ]);
+        return held ? waiting : eb.not(waiting);
+      });
+    }
+    if (deliveryFailed !== undefined)
+      query = query.where((eb) => (deliveryFailed ? hasFailedDelivery(eb) : eb.not(hasFailedDelivery(eb))));
+    const search = filter.search?.trim();
+    if (search) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('orders.source_order_name', 'ilike', `%${likeLiteral(search)}%`),
+          eb.exists(
+            eb
+              .selectFrom('order_lines')
+              .select('order_lines.id')
+              .whereRef('order_lines.order_id', '=', 'orders.id')
+              .where('order_lines.sku', '=', search),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('shipments')
+              .select('shipments.id')
+              .whereRef('shipments.order_id', '=', 'orders.id')
+              .where('shipments.tracking_number', '=', search),
+          ),
+        ]),
+      );
+    }
+    return query;
+  }
+
   return {
     find,
 
     /** Newest first, one page, each with its count of held lines. */
     async list(scope: MerchantScope, filter: OrderFilter) {
-      const merchant = scopedMerchant(scope);
       const after = decodeCursor(filter.cursor);
-      let query = db
-        .selectFrom('orders')
+      let query = filtered(scope, filter)
         .selectAll()
         .select((eb) =>
           heldLines(eb)
@@ -49,23 +96,16 @@ export function orderQueries(db: Kysely<Database>) {
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(filter.limit + 1);
-      if (merchant) query = query.where('merchant_id', '=', merchant);
-      if (filter.status) query = query.where('status', '=', filter.status);
-      if (filter.merchantId) query = query.where('merchant_id', '=', filter.merchantId);
-      const { held, deliveryFailed } = filter;
-      if (held !== undefined) {
-        query = query.where((eb) => {
-          const waiting = eb.and([
-            eb('orders.status', '!=', 'cancelled'),
-            eb.exists(heldLines(eb).select('order_lines.id')),
-          ]);
-          return held ? waiting : eb.not(waiting);
-        });
-      }
-      if (deliveryFailed !== undefined)
-        query = query.where((eb) => (deliveryFailed ? hasFailedDelivery(eb) : eb.not(hasFailedDelivery(eb))));
       if (after) query = query.where(olderThan('orders', 'created_at', after));
       return toPage(await query.execute(), filter.limit);
+    },
+
+    /** How many orders match the filter (every page together), exact. */
+    async count(scope: MerchantScope, filter: Omit<OrderFilter, 'limit' | 'cursor'>) {
+      const row = await filtered(scope, filter)
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     /** The order with its lines, shipments, timeline and failed deliveries; undefined when unseen. */

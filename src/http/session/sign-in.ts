@@ -43,6 +43,7 @@ const homePage = (user: User, csrfToken: string) =>
     'Dashboard',
     `<h1>Fulfillment hub</h1>
 <p>Signed in as <strong>${escapeHtml(user.email)}</strong> (${user.role === 'operator' ? 'operator' : 'merchant member'}).</p>
+<p><a href="/dashboard/orders">Orders</a></p>
 <form method="post" action="/dashboard/sign-out">
 <input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">
 <button type="submit">Sign out</button>
