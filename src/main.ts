@@ -35,6 +35,7 @@ log.info(
     url: running.url,
     database: running.database.engine === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL',
     docs: `${running.url}/docs`,
+    dashboard: `${running.url}/dashboard/orders`,
     sandbox: sandbox
       ? {
           storefrontConnectionId: sandbox.storefrontConnectionId,
@@ -42,7 +43,7 @@ log.info(
         }
       : false,
   },
-  `hub listening on ${running.url} — API docs at ${running.url}/docs — try: curl -H "authorization: Bearer ${tokenHint}" ${running.url}/api/orders`,
+  `hub listening on ${running.url} — dashboard at ${running.url}/dashboard/orders — API docs at ${running.url}/docs — try: curl -H "authorization: Bearer ${tokenHint}" ${running.url}/api/orders`,
 );
 
 let shuttingDown = false;
