@@ -22,7 +22,7 @@ export function liveEvents(app: FastifyInstance, hub: Hub) {
   const orders = orderQueries(hub.db);
   const open = new Set<() => void>();
   // A stream never ends by itself; the hub's shutdown must not wait for the browser to leave.
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const close of open) close();
   });
 
