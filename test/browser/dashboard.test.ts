@@ -17,6 +17,8 @@ if (!hasChromium) console.warn(`test/browser/dashboard.test.ts skipped: no Chrom
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a long enough password';
+/** How long a page may take to show something, on a loaded CI machine (expect.poll waits 1 s by default). */
+const SHOWN = { timeout: 20_000 };
 
 /** Fails on serious or critical accessibility violations of the page as it is now. */
 async function checkAccessibility(page: Page) {
@@ -99,7 +101,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     );
-    await expect.poll(() => page.locator('#order-count').textContent()).toBe('1 order matches.');
+    await expect.poll(() => page.locator('#order-count').textContent(), SHOWN).toBe('1 order matches.');
     await screenshot(page, 'orders');
 
     // Its tracking is written back to the storefront shortly after it ships.
@@ -112,7 +114,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await row.getByRole('link', { name: placed.name }).click();
     await page.waitForURL(`${hub.running.url}/dashboard/orders/${orderId}`);
     const timeline = page.locator('#timeline');
-    await expect.poll(() => timeline.locator('tr[data-kind="delivery"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => timeline.locator('tr[data-kind="delivery"]').count(), SHOWN).toBeGreaterThan(0);
     expect(await timeline.locator('tr[data-kind="outbound"][data-operation="submitShipment"]').count()).toBe(
       1,
     );
@@ -126,7 +128,9 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     // Retry posts with the CSRF token through the admin API: a shipped order has nothing to retry.
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.waitForURL(/retry=/);
-    await expect.poll(() => page.locator('.notice').textContent()).toMatch(/Nothing to retry|Retry queued/);
+    await expect
+      .poll(() => page.locator('.notice').textContent(), SHOWN)
+      .toMatch(/Nothing to retry|Retry queued/);
     await context.close();
   });
 
@@ -147,7 +151,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const page = await context.newPage();
     await signIn(page, hub.running.url, 'member@other.test');
     await page.goto(`${hub.running.url}/dashboard/orders`);
-    await expect.poll(() => page.locator('#order-count').textContent()).toBe('0 orders match.');
+    await expect.poll(() => page.locator('#order-count').textContent(), SHOWN).toBe('0 orders match.');
     const response = await page.goto(`${hub.running.url}/dashboard/orders/${order.id}`);
     expect(response?.status()).toBe(404);
     expect(await page.locator('h1').textContent()).toBe('Not found');
