@@ -267,6 +267,31 @@ describe('routing rules API', () => {
     expect(backwards.body.errors).toContainEqual(expect.objectContaining({ path: '/from' }));
   });
 
+  it("names lines by the 3PL's SKU through the SKU map, and leaves do-not-ship lines out", async () => {
+    const now = Date.now();
+    await storeOrder('mapped', new Date(now - 100 * DAY_MS), 'DE', 3000, [
+      { sku: 'SHOP-B', quantity: 1 },
+      { sku: 'GIFT-WRAP', quantity: 1 },
+    ]);
+    const skuPath = `/api/merchants/${hub.merchantId}/sku-map/skus`;
+    expect((await hub.api('PUT', `${skuPath}/SHOP-B`, { action: 'map', fulfillmentSku: 'B' })).status).toBe(
+      200,
+    );
+    expect((await hub.api('PUT', `${skuPath}/GIFT-WRAP`, { action: 'do_not_ship' })).status).toBe(200);
+    const response = await hub.api('POST', '/api/routing/simulate', {
+      merchantId: hub.merchantId,
+      rules: candidateRules,
+      from: new Date(now - 110 * DAY_MS).toISOString(),
+      to: new Date(now - 90 * DAY_MS).toISOString(),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.orderCount).toBe(1);
+    // B is only stocked in us; unmapped, SHOP-B would be unfillable.
+    expect(response.body.candidate.byLocation).toEqual({ us: { orders: 1, units: 1 } });
+    expect(response.body.candidate.outcomes).toMatchObject({ ship: 1 });
+    expect(response.body.candidate.unfillableUnits).toBe(0);
+  });
+
   it('shows recorded routing decisions on the order, with the rule set version', async () => {
     const orderId = orderIds['us-plain'] ?? '';
     const validated = validateRuleSet(liveRules);

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { type MerchantScope, scopedMerchant } from '../http/scope.ts';
+import { toEntry } from '../pipeline/route/sku-map-store.ts';
+import { buildSkuMap, lookupSkuMap } from '../routing/resolve-lines.ts';
 import type { RoutingDecision, RoutingLocation, RoutingOrder } from '../routing/routing-model.ts';
 import type { RuleSet, RuleSetDefinition } from '../routing/rules-schema.ts';
 
@@ -165,9 +167,10 @@ const textOrNull = (value: unknown) => (typeof value === 'string' && value !== '
 
 /**
  * What the simulation routes: the merchant's stored orders placed in [from, to), with a
- * destination, as the engine reads them. Lines keep the storefront SKU (the stock rows are keyed
- * by the 3PL's SKU, which the SKU map usually leaves the same); a line without a SKU, or marked
- * "do not ship", is not shippable. Product and customer tags are not stored yet: empty.
+ * destination, as the engine reads them. Lines are named by the 3PL's SKU through the merchant's
+ * SKU map (the stock rows are keyed by it); a line without one, marked "do not ship", or left out
+ * of the order by a person (excluded, skipped) is not shippable. Product and customer tags are not
+ * stored yet: empty.
  */
 export async function simulationOrders(
   db: Kysely<Database>,
@@ -202,7 +205,7 @@ export async function simulationOrders(
       : await db
           .selectFrom('order_lines')
           .select(['order_id', 'source_line_id', 'sku', 'quantity', 'unit_price_minor', 'requires_shipping'])
-          .select('disposition')
+          .select(['disposition', 'source_product_id', 'source_variant_id'])
           .where(
             'order_id',
             'in',
@@ -211,6 +214,16 @@ export async function simulationOrders(
           .orderBy('source_line_id')
           .execute();
   const linesOf = Map.groupBy(lines, (line) => line.order_id);
+  const skuMap = buildSkuMap(
+    (
+      await db
+        .selectFrom('sku_map')
+        .select(['kind', 'storefront_connection_id', 'key', 'action', 'fulfillment_sku'])
+        .where('merchant_id', '=', merchantId)
+        .execute()
+    ).map(toEntry),
+  );
+  const LEFT_OUT = new Set(['do_not_ship', 'excluded', 'skipped']);
   const orders = kept.flatMap((row): RoutingOrder[] => {
     const address = (row.shipping_address ?? {}) as AddressFields;
     const country = textOrNull(address.countryCode);
@@ -231,14 +244,30 @@ export async function simulationOrders(
           postalCode: textOrNull(address.postalCode),
           coordinates: null,
         },
-        lines: (linesOf.get(row.id) ?? []).map((line) => ({
-          lineId: line.source_line_id,
-          sku: line.sku ?? '',
-          quantity: line.quantity,
-          shippable: line.requires_shipping && line.sku !== null && line.disposition !== 'do_not_ship',
-          productTags: [],
-          unitPriceMinor: Number(line.unit_price_minor),
-        })),
+        lines: (linesOf.get(row.id) ?? []).map((line) => {
+          const mapping = lookupSkuMap(
+            {
+              sku: line.sku,
+              sourceProductId: line.source_product_id,
+              sourceVariantId: line.source_variant_id,
+            },
+            skuMap,
+            row.storefront_connection_id,
+          );
+          const sku = mapping?.kind === 'map' ? mapping.fulfillmentSku : line.sku;
+          return {
+            lineId: line.source_line_id,
+            sku: sku ?? '',
+            quantity: line.quantity,
+            shippable:
+              line.requires_shipping &&
+              sku !== null &&
+              mapping?.kind !== 'do_not_ship' &&
+              !(line.disposition && LEFT_OUT.has(line.disposition)),
+            productTags: [],
+            unitPriceMinor: Number(line.unit_price_minor),
+          };
+        }),
       },
     ];
   });
