@@ -338,4 +338,12 @@ describe('routing rules API', () => {
     });
     expect((await asOther('GET', `/api/orders/${orderId}`)).status).toBe(404);
   });
+
+  it('gives concurrent PUTs consecutive versions, none lost', async () => {
+    const before = (await hub.api('GET', `${rulesPath()}/versions`)).body.items.length;
+    const answers = await Promise.all([1, 2, 3].map(() => hub.api('PUT', rulesPath(), liveRules)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const versions = answers.map((answer) => answer.body.version).sort((a, b) => a - b);
+    expect(versions).toEqual([before + 1, before + 2, before + 3]);
+  });
 });
