@@ -186,6 +186,23 @@ describe('routing rules API', () => {
       expect.objectContaining({ path: '/rules/rules/0/action/strategy/0' }),
     );
 
+    const foreign = await hub.api('PUT', rulesPath(), {
+      rules: [
+        {
+          id: 'x',
+          action: { type: 'route', connectionIds: [hub.threePlConnectionId, hub.storefrontConnectionId] },
+        },
+      ],
+    });
+    expect(foreign.status).toBe(400);
+    // A storefront is not a 3PL: only the second id names no fulfillment connection of the merchant.
+    expect(foreign.body.errors).toEqual([
+      {
+        path: '/rules/0/action/connectionIds/1',
+        message: 'names no fulfillment connection of this merchant',
+      },
+    ]);
+
     const versions = await hub.api('GET', `${rulesPath()}/versions`);
     expect(versions.body.items).toHaveLength(2);
   });

@@ -123,6 +123,19 @@ export function routingRuleQueries(db: Kysely<Database>) {
   };
 }
 
+/** The merchant's connection ids by role, for checking the ids a rule set names. */
+export async function connectionIdsOf(db: Kysely<Database>, merchantId: string) {
+  const rows = await db
+    .selectFrom('connections')
+    .select(['id', 'role'])
+    .where('merchant_id', '=', merchantId)
+    .where('status', '!=', 'uninstalled')
+    .execute();
+  const of = (role: 'storefront' | 'fulfillment') =>
+    rows.filter((row) => row.role === role).map((row) => row.id);
+  return { storefront: of('storefront'), fulfillment: of('fulfillment') };
+}
+
 /** The engine's view of a stored rule set. */
 export const engineRuleSet = (stored: StoredRuleSet | undefined): RuleSet | null =>
   stored ? { version: stored.version, definition: stored.definition } : null;

@@ -4,14 +4,20 @@ import { Type } from 'typebox';
 import type { Hub } from '../../pipeline/hub.ts';
 import { merchantQueries } from '../../queries/merchants.ts';
 import {
+  connectionIdsOf,
   engineRuleSet,
   routingRuleQueries,
   type StoredRuleSet,
   simulationLocations,
   simulationOrders,
 } from '../../queries/routing.ts';
+import type { RuleSetDefinition } from '../../routing/rules-schema.ts';
 import { simulateRouting } from '../../routing/simulate.ts';
-import { type RuleSetError, validateRuleSet } from '../../routing/validate-rule-set.ts';
+import {
+  checkRuleSetReferences,
+  type RuleSetError,
+  validateRuleSet,
+} from '../../routing/validate-rule-set.ts';
 import { errorSchema } from '../errors.ts';
 import { scopeOf } from '../scope.ts';
 import {
@@ -44,6 +50,30 @@ function invalidRules(reply: FastifyReply, errors: RuleSetError[], prefix = '') 
   const located = errors.map((error) => ({ path: `${prefix}${error.path}`, message: error.message }));
   const message = located.map((error) => `${error.path || '/'}: ${error.message}`).join('; ');
   return reply.status(400).send({ error: 'invalid_rules', message, errors: located });
+}
+
+/** A location id a rule names: `…/locationIds/N`, `…/ranking/N`, `/costs/rows/N/locationId`. */
+const LOCATION_PATH = /\/(locationIds|ranking)\/\d+$|\/locationId$/;
+
+/**
+ * The schema, then the ids the rule set names: connection ids must be this merchant's. Location
+ * ids are not checked yet: the merchant's locations are only known from stock rows, and a rule may
+ * rightly name a location whose first stock has not arrived.
+ */
+async function validateForMerchant(
+  db: Hub['db'],
+  merchantId: string,
+  input: unknown,
+): Promise<{ ok: true; value: RuleSetDefinition } | { ok: false; errors: RuleSetError[] }> {
+  const validation = validateRuleSet(input);
+  if (!validation.ok) return validation;
+  const connections = await connectionIdsOf(db, merchantId);
+  const errors = checkRuleSetReferences(validation.value, {
+    locationIds: [],
+    fulfillmentConnectionIds: connections.fulfillment,
+    storefrontConnectionIds: connections.storefront,
+  }).filter((error) => !LOCATION_PATH.test(error.path));
+  return errors.length > 0 ? { ok: false, errors } : validation;
 }
 
 /** Who stored a version, for its audit: the signed-in user, or how the request authenticated. */
@@ -94,7 +124,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app
       const scope = scopeOf(request);
       const { merchantId } = request.params;
       if (!(await merchants.exists(scope, merchantId))) return notFound(reply, 'no such merchant');
-      const validation = validateRuleSet(request.body);
+      const validation = await validateForMerchant(hub.db, merchantId, request.body);
       if (!validation.ok) return invalidRules(reply, validation.errors);
       const stored = await ruleSets.create(scope, merchantId, validation.value, storedBy(request));
       if (!stored) return notFound(reply, 'no such merchant');
@@ -157,7 +187,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app
       const scope = scopeOf(request);
       const { merchantId, consumeStock } = request.body;
       if (!(await merchants.exists(scope, merchantId))) return notFound(reply, 'no such merchant');
-      const validation = validateRuleSet(request.body.rules);
+      const validation = await validateForMerchant(hub.db, merchantId, request.body.rules);
       if (!validation.ok) return invalidRules(reply, validation.errors, '/rules');
       const to = request.body.to ? new Date(request.body.to) : new Date();
       const from = request.body.from
