@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, JsonObject, NullableString, Uuid } from './schema-kit.ts';
+import { DateTime, JsonObject, Nullable, NullableInteger, NullableString, Uuid } from './schema-kit.ts';
 
 /**
  * The routing API's shapes. The rule format itself is validated by the engine's own validator
@@ -23,7 +23,7 @@ export const storedRuleSetSchema = Type.Object({
 });
 
 export const liveRuleSetSchema = Type.Object({
-  ruleSet: Type.Union([storedRuleSetSchema, Type.Null()], {
+  ruleSet: Nullable(storedRuleSetSchema, {
     description: 'The live (highest) version, or null: no rules, the default behaviour routes every order',
   }),
 });
@@ -73,7 +73,7 @@ const briefSchema = Type.Object({
 export const simulationReportSchema = Type.Object({
   from: DateTime,
   to: DateTime,
-  liveVersion: Type.Union([Type.Integer(), Type.Null()]),
+  liveVersion: NullableInteger,
   orderCount: count,
   truncated: Type.Boolean({
     description: 'more orders than the limit were in the range; the oldest were simulated',

@@ -11,11 +11,11 @@ import {
   simulationLocations,
   simulationOrders,
 } from '../../queries/routing.ts';
-import type { RuleSetDefinition } from '../../routing/rules-schema.ts';
 import { simulateRouting } from '../../routing/simulate.ts';
 import {
   checkRuleSetReferences,
   type RuleSetError,
+  type RuleSetValidation,
   validateRuleSet,
 } from '../../routing/validate-rule-set.ts';
 import { errorSchema } from '../errors.ts';
@@ -64,7 +64,7 @@ async function validateForMerchant(
   db: Hub['db'],
   merchantId: string,
   input: unknown,
-): Promise<{ ok: true; value: RuleSetDefinition } | { ok: false; errors: RuleSetError[] }> {
+): Promise<RuleSetValidation> {
   const validation = validateRuleSet(input);
   if (!validation.ok) return validation;
   const connections = await connectionIdsOf(db, merchantId);
