@@ -9,6 +9,7 @@ import { connectionRoutes } from './http/api/connections.ts';
 import { deliveryRoutes } from './http/api/deliveries.ts';
 import { orderRoutes } from './http/api/orders.ts';
 import { privacyRequestRoutes } from './http/api/privacy-requests.ts';
+import { routingRoutes } from './http/api/routing.ts';
 import { skuMapRoutes } from './http/api/sku-map.ts';
 import { userRoutes } from './http/api/users.ts';
 import { dashboardRoutes } from './http/dashboard/routes.ts';
@@ -131,6 +132,7 @@ export async function adminApiRoutes(
   await api.register(deliveryRoutes, { hub });
   await api.register(privacyRequestRoutes, { hub });
   await api.register(skuMapRoutes, { hub });
+  await api.register(routingRoutes, { hub });
   await api.register(connectionRoutes, { hub, publicUrl });
   await api.register(apiKeyRoutes, { hub });
   await api.register(userRoutes, { hub });

@@ -19,7 +19,10 @@ interface Rows {
   userId: string;
 }
 
-/** One merchant's connection, order, delivery, SKU map entry, API key and user. */
+/** A valid rule set (version 1 of each merchant's routing rules). */
+const routingRules = { rules: [{ id: 'hold-all', action: { type: 'hold', reason: 'other' } }] };
+
+/** One merchant's connection, order, delivery, SKU map entry, routing rules, API key and user. */
 async function seedMerchant(hub: TestHub, name: string): Promise<Rows> {
   const db = hub.running.hub.db;
   const merchant = await db
@@ -81,6 +84,13 @@ async function seedMerchant(hub: TestHub, name: string): Promise<Rows> {
     payload: { action: 'map', fulfillmentSku: `${name}-3PL-SKU` },
   });
   expect(skuMap.statusCode, skuMap.body).toBeLessThan(300);
+  const ruleSet = await hub.running.app.inject({
+    method: 'PUT',
+    url: `/api/merchants/${merchant.id}/routing-rules`,
+    headers: { authorization: `Bearer ${TEST_API_TOKEN}` },
+    payload: routingRules,
+  });
+  expect(ruleSet.statusCode, ruleSet.body).toBe(200);
   const key = await createApiKey(db, { merchantId: merchant.id, name: `${name} key`, createdBy: null });
   const user = await createUser(db, {
     email: `${name}@example.test`,
@@ -114,6 +124,7 @@ const paramOf: Record<string, (a: Rows) => string> = {
   sku: () => 'A-SKU',
   productId: () => '1001',
   variantId: () => '2001',
+  version: () => '1',
 };
 
 /** A valid body for each route that takes one, naming merchant A where it names a merchant. */
@@ -129,6 +140,8 @@ const bodies: Record<string, (a: Rows) => unknown> = {
   'POST /api/merchants': () => ({ name: 'B makes a merchant' }),
   'POST /api/keys': (a) => ({ merchantId: a.merchantId, name: 'B asks for a key of A' }),
   'PUT /api/merchants/{merchantId}/line-policy': () => ({ unidentifiedLines: 'skip' }),
+  'PUT /api/merchants/{merchantId}/routing-rules': () => routingRules,
+  'POST /api/routing/simulate': (a) => ({ merchantId: a.merchantId, rules: routingRules }),
   'PUT /api/merchants/{merchantId}/sku-map/skus/{sku}': () => ({ action: 'map', fulfillmentSku: 'B' }),
   'PUT /api/merchants/{merchantId}/sku-map/connections/{connectionId}/products/{productId}': () => ({
     action: 'do_not_ship',

@@ -314,7 +314,28 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
+/** One immutable version of a merchant's routing rules (a RuleSetDefinition in `rules`). */
+export interface RoutingRuleSetsTable {
+  merchant_id: string;
+  version: number;
+  rules: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  created_by: string | null;
+}
+
+/** One routing decision for an order (a RoutingDecision in `decision`). */
+export interface RoutingDecisionsTable {
+  id: Generated<string>;
+  order_id: string;
+  merchant_id: string;
+  rule_set_version: number | null;
+  decision: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  routing_rule_sets: RoutingRuleSetsTable;
+  routing_decisions: RoutingDecisionsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

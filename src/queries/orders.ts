@@ -4,6 +4,7 @@ import type { OrderState } from '../domain/order-state.ts';
 import { decodeCursor, olderThan, type PageRequest, toPage } from '../http/pagination.ts';
 import { type MerchantScope, scopedMerchant } from '../http/scope.ts';
 import { failedDeliveriesOf, hasFailedDelivery } from '../pipeline/order-deliveries.ts';
+import { routingDecisionsOf } from './routing.ts';
 
 export interface OrderFilter extends PageRequest {
   status?: OrderState | undefined;
@@ -112,29 +113,32 @@ export function orderQueries(db: Kysely<Database>) {
     async detail(scope: MerchantScope, id: string) {
       const order = await find(scope, id);
       if (!order) return undefined;
-      const [lines, shipments, shipmentLines, events, failedDeliveries] = await Promise.all([
-        db
-          .selectFrom('order_lines')
-          .selectAll()
-          .where('order_id', '=', order.id)
-          .orderBy('source_line_id')
-          .execute(),
-        db
-          .selectFrom('shipments')
-          .selectAll()
-          .where('order_id', '=', order.id)
-          .orderBy('created_at')
-          .execute(),
-        db
-          .selectFrom('shipment_lines')
-          .innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id')
-          .select(['shipment_lines.shipment_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
-          .where('shipments.order_id', '=', order.id)
-          .execute(),
-        db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
-        failedDeliveriesOf(db, order),
-      ]);
-      return { order, lines, shipments, shipmentLines, events, failedDeliveries };
+      const [lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions] = await Promise.all(
+        [
+          db
+            .selectFrom('order_lines')
+            .selectAll()
+            .where('order_id', '=', order.id)
+            .orderBy('source_line_id')
+            .execute(),
+          db
+            .selectFrom('shipments')
+            .selectAll()
+            .where('order_id', '=', order.id)
+            .orderBy('created_at')
+            .execute(),
+          db
+            .selectFrom('shipment_lines')
+            .innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id')
+            .select(['shipment_lines.shipment_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
+            .where('shipments.order_id', '=', order.id)
+            .execute(),
+          db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
+          failedDeliveriesOf(db, order),
+          routingDecisionsOf(db, order.id),
+        ],
+      );
+      return { order, lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions };
     },
 
     /** What deciding a retry needs: the order's state and its shipments' statuses. */

@@ -2,7 +2,14 @@ import { Type } from 'typebox';
 import { ORDER_STATES, SHIPMENT_STATES } from '../../domain/order-state.ts';
 import type { RetryAction } from '../../pipeline/route/retry-order.ts';
 import { errorSchema } from '../errors.ts';
-import { DateTime, JsonObject, Nullable, NullableDateTime, NullableString } from './schema-kit.ts';
+import {
+  DateTime,
+  JsonObject,
+  Nullable,
+  NullableDateTime,
+  NullableInteger,
+  NullableString,
+} from './schema-kit.ts';
 
 /** The shapes of the order routes: each is both the JSON Schema and, through the type provider, the type. */
 
@@ -107,6 +114,17 @@ export const orderDetail = Type.Object({
       'Deliveries about this order (from its storefront) or its shipments (from its 3PLs) that failed or dead-lettered: replay them with POST /api/deliveries/:id/replay',
   }),
   timeline: Type.Array(Type.Object({ type: Type.String(), at: DateTime, detail: JsonObject })),
+  routingDecisions: Type.Array(
+    Type.Object({
+      ruleSetVersion: NullableInteger,
+      at: DateTime,
+      decision: JsonObject,
+    }),
+    {
+      description:
+        'Every routing decision for this order, oldest first: the rule set version, the rules that matched, the candidates with their stock and scores, and the plan',
+    },
+  ),
 });
 
 /** Every action a retry may take (checked against the pipeline's own list below). */

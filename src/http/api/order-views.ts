@@ -62,7 +62,7 @@ function heldPartView(lines: OrderDetail['lines']) {
 }
 
 export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail) {
-  const { order, lines, shipments, shipmentLines, events, failedDeliveries } = detail;
+  const { order, lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions } = detail;
   const stuck = await stuckWritebacks(
     db,
     shipments.map((s) => s.id),
@@ -119,6 +119,11 @@ export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail)
       receivedAt: d.received_at.toISOString(),
     })),
     timeline: events.map((e) => ({ type: e.type, at: e.created_at.toISOString(), detail: e.detail })),
+    routingDecisions: routingDecisions.map((d) => ({
+      ruleSetVersion: d.rule_set_version,
+      at: d.created_at.toISOString(),
+      decision: d.decision,
+    })),
   };
 }
 
