@@ -23,6 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
   `.execute(db);
   await sql`create index locations_merchant on locations (merchant_id)`.execute(db);
+  // Every location the hub already holds stock for, without an address until the 3PL lists it.
+  await sql`
+    insert into locations (merchant_id, connection_id, location)
+    select distinct merchant_id, connection_id, location from stock_levels
+  `.execute(db);
   await sql`alter table shipments add column location text`.execute(db);
 }
 
