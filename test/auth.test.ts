@@ -7,6 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/auth/users.ts';
 import { SIGN_IN_LIMITS } from '../src/http/session/sign-in.ts';
+import { retentionHandler } from '../src/pipeline/retention.ts';
 import { startTestHub, TEST_API_TOKEN, type TestHub } from './helpers/test-hub.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -236,6 +237,14 @@ describe('users, sessions and API keys', () => {
       (await app.inject({ method: 'GET', url: '/api/orders', headers: { cookie: second.cookie } }))
         .statusCode,
     ).toBe(200);
+    // The hourly retention job deletes the expired session's row and keeps the live one.
+    await retentionHandler(hub.running.hub).run(
+      {},
+      { log: hub.running.hub.log, idempotencyKey: 'retention-test', finalAttempt: false },
+    );
+    const kept = await db.selectFrom('sessions').select('id').execute();
+    expect(kept.map((row) => row.id)).not.toContain(sessionId);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
 
     const user = await db
       .selectFrom('users')

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredSessions } from '../auth/session-store.ts';
 import type { Database } from '../db/types.ts';
 import type { Hub } from './hub.ts';
 import type { JobHandler } from './jobs.ts';
@@ -70,6 +71,9 @@ export function retentionHandler(hub: Pick<Hub, 'config' | 'db'>): JobHandler<'r
       // The outbound call log has its own, longer period: it holds no customer data.
       const deleted = await deleteExpiredOutboundCalls(hub.db);
       if (deleted > 0) log.info({ deleted }, 'outbound calls past retention deleted');
+      // Expired sessions are never read back; deleting them keeps the table to the live ones.
+      const sessions = await deleteExpiredSessions(hub.db);
+      if (sessions > 0) log.info({ sessions }, 'expired sessions deleted');
     },
   };
 }
