@@ -87,7 +87,8 @@ export async function ensureLocationsKnown(
   connection: Pick<Connection, 'id' | 'merchant_id'>,
   keys: Iterable<string>,
 ): Promise<void> {
-  const unique = [...new Set(keys)].filter((key) => key !== '');
+  // Sorted: two stock transactions inserting the same keys take their locks in one order (no deadlock).
+  const unique = [...new Set(keys)].filter((key) => key !== '').sort();
   if (unique.length === 0) return;
   await db
     .insertInto('locations')
