@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../src/config.ts';
 import type { Hub } from '../src/pipeline/hub.ts';
 import { saveConnection, webhookUrlFor } from '../src/pipeline/manage-connections.ts';
+import { syncLocations } from '../src/pipeline/reconcile/sync-locations.ts';
 import {
   createStorefrontSimulator,
   createThreePlSimulator,
+  parseLocations,
   type StorefrontSimulator,
   type ThreePlSimulator,
 } from './index.ts';
@@ -44,6 +46,7 @@ export async function startSandboxDemo(
   const threePl = createThreePlSimulator({
     ...threePlCredentials,
     shipDelayMs: config.shipDelayMs,
+    ...(config.threePlLocations?.trim() ? { locations: parseLocations(config.threePlLocations) } : {}),
     runId,
     logger: hub.log.child({ sandbox: '3pl' }),
   });
@@ -77,6 +80,12 @@ export async function startSandboxDemo(
     credentials: threePlCredentials,
     defaultFulfillment: true,
   });
+  const loadedThreePl = await hub.connections.get(threePlConnection.id);
+  // The demo starts without its warehouses' addresses rather than not at all; reconciling lists them again.
+  if (loadedThreePl)
+    await syncLocations(hub, loadedThreePl).catch((error: unknown) =>
+      hub.log.warn({ err: error }, 'listing the sandbox 3PL locations failed'),
+    );
   storefront.setWebhookUrl(webhookUrlFor(hubUrl, storefrontConnection));
   threePl.setWebhookUrl(webhookUrlFor(hubUrl, threePlConnection));
 

@@ -14,6 +14,13 @@ export type {
   StorefrontSimulator,
   StorefrontSimulatorOptions,
 } from './storefront-simulator-types.ts';
+export {
+  DEFAULT_LOCATION_ID,
+  parseLocations,
+  type ThreePlLocation,
+  type ThreePlLocationOptions,
+  twoLocations,
+} from './three-pl-locations.ts';
 export { createThreePlSimulator } from './three-pl-simulator.ts';
 export type {
   ThreePlOrder,

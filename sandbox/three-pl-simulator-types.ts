@@ -3,6 +3,7 @@
  * answers, and the simulator's options and methods.
  */
 import type { SimulatorOptions, SimulatorServer } from './simulator-types.ts';
+import type { ThreePlLocation, ThreePlLocationOptions } from './three-pl-locations.ts';
 import type { SentEvent } from './webhook-sender.ts';
 
 export type ThreePlOrderStatus = 'accepted' | 'shipped' | 'delivered' | 'cancelled';
@@ -43,6 +44,8 @@ export interface ThreePlOrder {
   ship_to: ThreePlShipTo;
   shipping_method: string | null;
   status: ThreePlOrderStatus;
+  /** The warehouse that holds and ships the order (the 3PL picks it). */
+  location: string;
   created_at: string;
   updated_at: string;
   lines: ThreePlLine[];
@@ -52,7 +55,14 @@ export interface ThreePlOrder {
 export interface ThreePlSimulatorOptions extends SimulatorOptions {
   /** Available units per SKU; a SKU not in it is unknown to the warehouse. Default: the demo catalog. */
   stock?: Record<string, number>;
+  /** The one location's key, when `locations` is not given. Default `SBX-WH-1`. */
   location?: string;
+  /**
+   * Several warehouses, each with its own stock (replaces `stock` and `location`); see
+   * `twoLocations()`. An order goes to the first that can ship all of it, else the first that
+   * stocks every SKU.
+   */
+  locations?: ThreePlLocationOptions[];
   /** Ship this long after acceptance; 0 = only when `shipNow` is called. Default 3000. */
   shipDelayMs?: number;
   /** Answer 503 to the first N creates without creating anything (an outage). */
@@ -76,10 +86,11 @@ export interface ThreePlSimulator extends SimulatorServer {
   shipNow(orderId: string): ThreePlOrder;
   /** Marks a shipped order delivered and sends `shipment.delivered`. */
   deliverNow(orderId: string): ThreePlOrder;
-  /** Available units per SKU. */
-  stock(): Record<string, number>;
-  /** Sets a SKU's available units and sends `stock.changed`. */
-  setStock(sku: string, available: number): void;
+  /** Available units per SKU at a location (default: the first). */
+  stock(location?: string): Record<string, number>;
+  /** Sets a SKU's available units at a location (default: the first) and sends `stock.changed`. */
+  setStock(sku: string, available: number, location?: string): void;
+  locations(): ThreePlLocation[];
   resend(eventId: string): void;
   events(): SentEvent[];
 }

@@ -13,6 +13,7 @@ import { defaultStock } from './demo-data.ts';
 import { createMonotonicClock } from './monotonic-clock.ts';
 import { checkedRunId } from './run-id.ts';
 import { cannedAnswers, createSimulatorServer, pageByUpdatedAt, readPageQuery } from './simulator-http.ts';
+import { DEFAULT_LOCATION_ID, locationOf } from './three-pl-locations.ts';
 import type {
   ThreePlLine,
   ThreePlOrder,
@@ -21,7 +22,7 @@ import type {
   ThreePlSimulatorOptions,
   ThreePlTopic,
 } from './three-pl-simulator-types.ts';
-import { createStockLedger } from './three-pl-stock.ts';
+import { createStockLedger, type StockLedger } from './three-pl-stock.ts';
 import { createWebhookSender } from './webhook-sender.ts';
 
 const CARRIERS = [
@@ -73,7 +74,11 @@ const createOrderBodySchema = {
 const setStockBodySchema = {
   type: 'object',
   required: ['sku', 'available'],
-  properties: { sku: { type: 'string', minLength: 1 }, available: { type: 'integer', minimum: 0 } },
+  properties: {
+    sku: { type: 'string', minLength: 1 },
+    available: { type: 'integer', minimum: 0 },
+    location: { type: 'string', minLength: 1 },
+  },
 } as const;
 
 interface CreateOrderBody {
@@ -86,7 +91,11 @@ interface CreateOrderBody {
 }
 
 export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreePlSimulator {
-  const location = options.location ?? 'SBX-WH-1';
+  const locationOptions = options.locations?.length
+    ? options.locations
+    : [{ id: options.location ?? DEFAULT_LOCATION_ID, stock: options.stock ?? defaultStock() }];
+  const locations = locationOptions.map(locationOf);
+  const primary = locations[0]?.id ?? DEFAULT_LOCATION_ID;
   const shipDelayMs = options.shipDelayMs ?? 3000;
   const rejectSkus = new Set(options.rejectSkus ?? []);
   const log = options.logger ?? pino({ level: 'silent' });
@@ -101,7 +110,22 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
   let shipmentSequence = 0;
 
   const orders = new Map<string, ThreePlOrder>();
-  const stock = createStockLedger(options.stock ?? defaultStock());
+  const ledgers = new Map<string, StockLedger>(
+    locationOptions.map((location) => [location.id, createStockLedger(location.stock)]),
+  );
+  function ledgerOf(location: string): StockLedger {
+    const ledger = ledgers.get(location);
+    if (!ledger) throw new Error(`no sandbox 3PL location ${location}`);
+    return ledger;
+  }
+  /** Like a 3PL that splits nothing: the first warehouse that can ship it all, else one that stocks it all. */
+  function pickLocation(lines: readonly ThreePlLine[]): string | null {
+    const stocksAll = [...ledgers].filter(([, ledger]) => lines.every((line) => ledger.knows(line.sku)));
+    const canShip = stocksAll.find(([, ledger]) =>
+      lines.every((line) => ledger.available(line.sku) >= line.quantity),
+    );
+    return (canShip ?? stocksAll[0])?.[0] ?? null;
+  }
   const shipTimers = new Map<string, NodeJS.Timeout>();
   const webhooks = createWebhookSender({
     secret: options.webhookSecret,
@@ -127,8 +151,8 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
     emit(topic, updated_at, { order: { id, reference, status, updated_at, shipment } });
   }
 
-  function emitStockChanged(skus: Iterable<string>): void {
-    const levels = stock.levels(skus);
+  function emitStockChanged(location: string, skus: Iterable<string>): void {
+    const levels = ledgerOf(location).levels(skus);
     if (levels.length > 0) emit('stock.changed', now(), { location, levels });
   }
 
@@ -151,10 +175,13 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       delivered_at: null,
       lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
     };
-    stock.ship(order.lines);
+    ledgerOf(order.location).ship(order.lines);
     log.info({ orderId: order.id, reference: order.reference, carrier }, 'sandbox 3PL shipped an order');
     emitShipmentEvent('shipment.shipped', order);
-    emitStockChanged(order.lines.map((line) => line.sku));
+    emitStockChanged(
+      order.location,
+      order.lines.map((line) => line.sku),
+    );
   }
 
   function scheduleShipping(order: ThreePlOrder): void {
@@ -165,7 +192,7 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
     );
   }
 
-  function createOrder(body: CreateOrderBody): ThreePlOrder {
+  function createOrder(body: CreateOrderBody, location: string): ThreePlOrder {
     orderSequence += 1;
     const at = now();
     const order: ThreePlOrder = {
@@ -186,13 +213,14 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       },
       shipping_method: body.shipping_method ?? null,
       status: 'accepted',
+      location,
       created_at: at,
       updated_at: at,
       lines: body.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
       shipment: null,
     };
     orders.set(order.id, order);
-    stock.allocate(order.lines);
+    ledgerOf(location).allocate(order.lines);
     scheduleShipping(order);
     return order;
   }
@@ -216,16 +244,22 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       const body = request.body;
       const existing = [...orders.values()].find((order) => order.reference === body.reference);
       if (existing) return reply.code(409).send({ error: 'duplicate_reference', order_id: existing.id });
-      const unknown = body.lines.map((line) => line.sku).filter((sku) => !stock.knows(sku));
-      if (unknown.length > 0)
-        return reply.code(422).send({ error: 'unknown_sku', skus: [...new Set(unknown)] });
+      const location = pickLocation(body.lines);
+      if (location === null) {
+        const unknown = body.lines
+          .map((line) => line.sku)
+          .filter((sku) => ![...ledgers.values()].some((ledger) => ledger.knows(sku)));
+        // Every SKU is stocked somewhere, but no one warehouse stocks them all: still unshippable here.
+        const skus = unknown.length > 0 ? unknown : body.lines.map((line) => line.sku);
+        return reply.code(422).send({ error: 'unknown_sku', skus: [...new Set(skus)] });
+      }
       const refused = body.lines.find((line) => rejectSkus.has(line.sku));
       if (refused) {
         return reply
           .code(422)
           .send({ error: 'rejected', reason: `SKU ${refused.sku} cannot be shipped from ${location}` });
       }
-      const order = createOrder(body);
+      const order = createOrder(body, location);
       await options.beforeCreateResponse?.(structuredClone(order));
       if (lostResponsesLeft > 0) {
         lostResponsesLeft -= 1;
@@ -262,29 +296,38 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       shipTimers.delete(order.id);
       order.status = 'cancelled';
       order.updated_at = now();
-      stock.release(order.lines);
-      emitStockChanged(order.lines.map((line) => line.sku));
+      ledgerOf(order.location).release(order.lines);
+      emitStockChanged(
+        order.location,
+        order.lines.map((line) => line.sku),
+      );
     }
     return { order };
   });
 
+  // `location` and `levels` are the first warehouse's (the shape before locations); `locations` has all.
   app.get('/v1/stock', async () => ({
-    location,
-    levels: stock.levels(),
+    location: primary,
+    levels: ledgerOf(primary).levels(),
+    locations: [...ledgers].map(([location, ledger]) => ({ location, levels: ledger.levels() })),
     as_of: new Date().toISOString(),
   }));
 
-  function setStock(sku: string, available: number): void {
-    stock.setAvailable(sku, available);
-    emitStockChanged([sku]);
+  app.get('/v1/locations', async () => ({ locations }));
+
+  function setStock(sku: string, available: number, location = primary): void {
+    ledgerOf(location).setAvailable(sku, available);
+    emitStockChanged(location, [sku]);
   }
 
-  app.post<{ Body: { sku: string; available: number } }>(
+  app.post<{ Body: { sku: string; available: number; location?: string } }>(
     '/sim/stock',
     { schema: { body: setStockBodySchema } },
-    async (request) => {
-      setStock(request.body.sku, request.body.available);
-      return { sku: request.body.sku, available: stock.available(request.body.sku) };
+    async (request, reply) => {
+      const { sku, available, location = primary } = request.body;
+      if (!ledgers.has(location)) return reply.code(404).send({ error: 'unknown_location' });
+      setStock(sku, available, location);
+      return { sku, location, available: ledgerOf(location).available(sku) };
     },
   );
 
@@ -329,8 +372,14 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       emitShipmentEvent('shipment.delivered', order);
       return structuredClone(order);
     },
-    stock: () => Object.fromEntries(stock.levels().map(({ sku, available }) => [sku, available])),
+    stock: (location = primary) =>
+      Object.fromEntries(
+        ledgerOf(location)
+          .levels()
+          .map(({ sku, available }) => [sku, available]),
+      ),
     setStock,
+    locations: () => structuredClone(locations),
     resend: (eventId) => webhooks.resend(eventId),
     events: () => webhooks.events(),
   };

@@ -1,5 +1,5 @@
 /**
- * The sandbox 3PL's stock at its one location. Units stay on hand until they ship; an accepted
+ * The sandbox 3PL's stock at one of its locations (one ledger per location). Units stay on hand until they ship; an accepted
  * order allocates them, so what the warehouse can promise (`available`) drops at acceptance, not
  * at shipping. Over-allocated units are backordered, so availability never goes below 0.
  */

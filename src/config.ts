@@ -43,6 +43,8 @@ const schema = {
     SANDBOX_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 0 },
     SANDBOX_ORDER_INTERVAL_MS: { type: 'integer', minimum: 0, default: 4000 },
     SANDBOX_SHIP_DELAY_MS: { type: 'integer', minimum: 0, default: 5000 },
+    // Read by the sandbox demo (sandbox/three-pl-locations.ts parses it; empty: one warehouse).
+    SANDBOX_3PL_LOCATIONS: { type: 'string', maxLength: 10000, default: '' },
   },
 } as const;
 
@@ -78,7 +80,14 @@ export interface Config {
   /** Delivery bodies older than this are erased (the delivery's metadata is kept). */
   deliveryBodyRetentionDays: number;
   shutdownTimeoutSeconds: number;
-  sandbox: { enabled: boolean; port: number; orderIntervalMs: number; shipDelayMs: number };
+  sandbox: {
+    enabled: boolean;
+    port: number;
+    orderIntervalMs: number;
+    shipDelayMs: number;
+    /** `two`, or a JSON list of the sandbox 3PL's warehouses; empty: its one default warehouse. */
+    threePlLocations?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -170,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: v.SANDBOX_PORT,
       orderIntervalMs: v.SANDBOX_ORDER_INTERVAL_MS,
       shipDelayMs: v.SANDBOX_SHIP_DELAY_MS,
+      threePlLocations: v.SANDBOX_3PL_LOCATIONS,
     },
   };
 }

@@ -16,13 +16,21 @@ import {
   shipmentSerialKey,
 } from '../../src/sdk/index.ts';
 import { unexpectedResponse } from './api-errors.ts';
-import { createOrderBody, shipmentUpdated, stockLevels, storableLevels } from './map-three-pl.ts';
+import {
+  createOrderBody,
+  locationOf,
+  shipmentUpdated,
+  stockLevels,
+  stockLevelsOfAnswer,
+  storableLevels,
+} from './map-three-pl.ts';
 import { readJsonBody } from './payload-validation.ts';
 import { collectChangedSince } from './poll-pages.ts';
 import { credentialsSchema, sandboxApi, settingsSchema } from './sandbox-connection.ts';
 import { readEventId, readTopic, readTopicHeader, verifySandboxSignature } from './sandbox-webhooks.ts';
 import {
   errorResponse,
+  locationsResponse,
   orderListResponse,
   orderResponse,
   shipmentEvent,
@@ -167,11 +175,18 @@ export const sandbox3pl = defineFulfillment(manifest, {
     const response = await sandboxApi(context)({ method: 'GET', path: 'v1/stock' });
     if (response.status !== 200) throw unexpectedResponse('GET /v1/stock', response, 'stock_rejected');
     const { levels, refused } = storableLevels(
-      stockLevels(stockResponse.fromResponse(response.body, 'GET /v1/stock')),
+      stockLevelsOfAnswer(stockResponse.fromResponse(response.body, 'GET /v1/stock')),
     );
     if (refused.length > 0)
       context.log.warn({ skus: refused }, 'stock counts beyond what the hub holds left out');
     return levels;
+  },
+
+  async listLocations(context) {
+    const response = await sandboxApi(context)({ method: 'GET', path: 'v1/locations' });
+    if (response.status !== 200)
+      throw unexpectedResponse('GET /v1/locations', response, 'locations_rejected');
+    return locationsResponse.fromResponse(response.body, 'GET /v1/locations').locations.map(locationOf);
   },
 
   async pollSince(context, cursor) {

@@ -5,11 +5,17 @@
 import {
   type Address,
   type CanonicalEvent,
+  type FulfillmentLocation,
   LIMITS,
   type ShipmentRequest,
   type StockLevel,
 } from '../../src/sdk/index.ts';
-import type { StockLevelsPayload, ThreePlOrderPayload } from './three-pl-payloads.ts';
+import type {
+  StockLevelsPayload,
+  StockResponsePayload,
+  ThreePlLocationPayload,
+  ThreePlOrderPayload,
+} from './three-pl-payloads.ts';
 
 type ShipmentUpdated = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
 
@@ -55,6 +61,22 @@ export function shipmentUpdated(order: ThreePlOrderPayload, occurredAt: string):
       : null,
     reason: null,
     occurredAt,
+  };
+}
+
+/** Every warehouse's levels in a stock answer (older answers carry only the one). */
+export function stockLevelsOfAnswer(payload: StockResponsePayload): StockLevel[] {
+  return payload.locations ? payload.locations.flatMap(stockLevels) : stockLevels(payload);
+}
+
+/** A warehouse as the contract's location. */
+export function locationOf(payload: ThreePlLocationPayload): FulfillmentLocation {
+  const { latitude, longitude } = payload;
+  return {
+    id: payload.id,
+    name: payload.name.trim() || payload.id,
+    address: { countryCode: payload.country_code, province: payload.province, postalCode: payload.zip },
+    coordinates: latitude !== null && longitude !== null ? { latitude, longitude } : null,
   };
 }
 

@@ -109,11 +109,62 @@ export const orderListResponse = definePayload<{ orders: ThreePlOrderPayload[] }
   properties: { orders: { type: 'array', items: orderSchema } },
 });
 
-export const stockResponse = definePayload<StockLevelsPayload>('response', {
+/** `location`/`levels`: the first warehouse (the shape before locations); `locations`: every one. */
+export interface StockResponsePayload extends StockLevelsPayload {
+  locations?: StockLevelsPayload[];
+}
+
+export const stockResponse = definePayload<StockResponsePayload>('response', {
   type: 'object',
   required: ['location', 'levels'],
   // An answer cannot be refused, and one absurd count must not hide the others: the mapping drops it.
-  properties: { location: nonEmptyString, levels: levelsSchema({ type: 'integer' }) },
+  properties: {
+    location: nonEmptyString,
+    levels: levelsSchema({ type: 'integer' }),
+    locations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['location', 'levels'],
+        properties: { location: nonEmptyString, levels: levelsSchema({ type: 'integer' }) },
+      },
+    },
+  },
+});
+
+export interface ThreePlLocationPayload {
+  id: string;
+  name: string;
+  country_code: string;
+  province: string | null;
+  zip: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+export const locationsResponse = definePayload<{ locations: ThreePlLocationPayload[] }>('response', {
+  type: 'object',
+  required: ['locations'],
+  properties: {
+    locations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'country_code'],
+        properties: {
+          id: nonEmptyString,
+          name: { type: 'string' },
+          country_code: { type: 'string', pattern: '^[A-Z]{2}$' },
+          province: nullableString,
+          zip: nullableString,
+          latitude: { ...nullableNumber, minimum: -90, maximum: 90 },
+          longitude: { ...nullableNumber, minimum: -180, maximum: 180 },
+        },
+      },
+    },
+  },
 });
 
 export const errorResponse = definePayload<ThreePlErrorPayload>('error response', {

@@ -3,21 +3,17 @@
  * `StockLevel.location` and each parcel's `location` carry, its name, address and time zone.
  * ShipBob's model has no coordinates (2026-01); they are passed on if a later version adds them.
  */
+import type { FulfillmentLocation as HubLocation } from '../../src/sdk/index.ts';
 import { idOf, type ShipBobFulfillmentCenter } from './payloads.ts';
 
-export interface FulfillmentLocation {
-  id: string;
-  name: string;
+/** The contract's location, with what else ShipBob says about a centre (street, time zone). */
+export interface FulfillmentLocation extends HubLocation {
   timezone: string | null;
-  address: {
+  address: HubLocation['address'] & {
     address1: string | null;
     address2: string | null;
     city: string | null;
-    province: string | null;
-    postalCode: string | null;
-    countryCode: string | null;
   };
-  coordinates: { latitude: number; longitude: number } | null;
 }
 
 const text = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);

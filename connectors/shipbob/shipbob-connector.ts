@@ -4,8 +4,9 @@
  * creating, finding and cancelling orders, stock per fulfillment centre, and reconciliation. Each
  * part lives in its own file; this one wires them to the SDK contract.
  *
- * Beyond the contract, for the hub's coming locations and parcels: `listLocations` (the
- * fulfillment centres a `StockLevel.location` names) and `cancelParcel` (one ShipBob shipment).
+ * `listLocations` (the contract's optional method) lists the fulfillment centres a
+ * `StockLevel.location` names. Beyond the contract, for the hub's coming parcels: `cancelParcel`
+ * (one ShipBob shipment).
  */
 import { type FulfillmentConnector, headerValue, readJsonBody } from '../../src/sdk/index.ts';
 import type { ShipBobAppConfig } from './app-config.ts';

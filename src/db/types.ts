@@ -145,6 +145,8 @@ export interface ShipmentsTable {
   tracking_written_number: string | null;
   tracking_external_id: string | null;
   claimed_until: Timestamp | null;
+  /** The 3PL location the shipment was routed to (migration 0011); null when not routed to one. */
+  location: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -176,6 +178,21 @@ export interface StockLevelsTable {
   sku: string;
   available: number;
   as_of: Timestamp;
+  updated_at: Generated<Date>;
+}
+
+/** A 3PL connection's warehouse (migration 0011), keyed by the 3PL's own location key. */
+export interface LocationsTable {
+  merchant_id: string;
+  connection_id: string;
+  location: string;
+  name: string | null;
+  country_code: string | null;
+  region: string | null;
+  postal_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
@@ -353,6 +370,7 @@ export interface Database {
   shipment_lines: ShipmentLinesTable;
   external_ids: ExternalIdsTable;
   stock_levels: StockLevelsTable;
+  locations: LocationsTable;
   stock_publications: StockPublicationsTable;
   order_events: OrderEventsTable;
   sku_map: SkuMapTable;

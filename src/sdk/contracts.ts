@@ -13,7 +13,12 @@ import type { StorefrontConnector } from './storefront-contract.ts';
 // The contracts are split by role; this module names them all, as it always has.
 export type { Address, OrderInput, OrderLineInput, StockLevel, Tracking } from '../domain/order.ts';
 export type { CanonicalEvent, CustomerRef, ShipmentEventStatus } from './canonical-events.ts';
-export type { FulfillmentConnector, ShipmentRequest, SubmittedShipment } from './fulfillment-contract.ts';
+export type {
+  FulfillmentConnector,
+  FulfillmentLocation,
+  ShipmentRequest,
+  SubmittedShipment,
+} from './fulfillment-contract.ts';
 export type { InstallApi, InstallRequest, InstallResponse, InstallRoute } from './install-contract.ts';
 export type { PublishStockResult, StockItemFailure, StorefrontConnector } from './storefront-contract.ts';
 

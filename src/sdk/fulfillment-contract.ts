@@ -29,6 +29,23 @@ export interface SubmittedShipment {
   data?: Record<string, unknown>;
 }
 
+/**
+ * One of the 3PL's warehouses (a ShipBob fulfillment centre). `id` is the 3PL's own location key,
+ * the one `StockLevel.location` carries. Address parts the 3PL does not give are null.
+ */
+export interface FulfillmentLocation {
+  id: string;
+  name: string;
+  address: {
+    /** ISO 3166-1 alpha-2. */
+    countryCode: string | null;
+    /** State, province or region. */
+    province: string | null;
+    postalCode: string | null;
+  };
+  coordinates: { latitude: number; longitude: number } | null;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every settings type
 export interface FulfillmentConnector<S = any, C = any>
   extends WebhookHandling<S, C>,
@@ -87,6 +104,19 @@ export interface FulfillmentConnector<S = any, C = any>
    * },
    */
   fetchStock(context: ConnectionContext<S, C>): Promise<StockLevel[]>;
+  /**
+   * Optional: the 3PL's warehouses. The hub stores them when the connection is saved and on each
+   * reconciliation; without it, a location is known only by the key its stock levels carry.
+   *
+   * @example
+   * async listLocations(context) {
+   *   const response = await acmeApi(context)({ method: 'GET', path: 'warehouses' });
+   *   return acmeWarehouses.fromResponse(response.body, 'GET warehouses').map((w) => ({
+   *     id: w.code, name: w.name, address: { countryCode: w.country, province: w.state, postalCode: w.zip }, coordinates: null,
+   *   }));
+   * },
+   */
+  listLocations?(context: ConnectionContext<S, C>): Promise<FulfillmentLocation[]>;
   /**
    * Reconciliation: what changed at the 3PL since the cursor (shipments, stock), whether or not a webhook told us.
    *

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { ReconcileReport } from '../../pipeline/reconcile/reconcile.ts';
+import type { connectionQueries } from '../../queries/connections.ts';
 import {
   DateTime,
   JsonObject,
@@ -22,6 +23,53 @@ export const connectionSchema = Type.Object({
   webhookUrl: Type.String(),
   createdAt: DateTime,
 });
+
+export const locationSchema = Type.Object({
+  id: Type.String({ description: 'The 3PL’s location key, as its stock levels carry it' }),
+  name: NullableString,
+  address: Type.Object(
+    {
+      countryCode: NullableString,
+      region: NullableString,
+      postalCode: NullableString,
+    },
+    { description: 'Null parts: not known (a location seen only in a stock count has none)' },
+  ),
+  coordinates: Nullable(Type.Object({ latitude: Type.Number(), longitude: Type.Number() })),
+  stock: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      available: Type.Integer({ description: 'What the 3PL says it can ship from here' }),
+      routed: Type.Integer({
+        description:
+          'Units the hub routed here that the 3PL has not allocated yet (shipments pending or submitted)',
+      }),
+      availableToPromise: Type.Integer({ description: 'available − routed; negative when oversold' }),
+      asOf: NullableDateTime,
+    }),
+  ),
+});
+
+export type LocationRow = Awaited<ReturnType<ReturnType<typeof connectionQueries>['locations']>>[number];
+
+export function locationView(row: LocationRow) {
+  return {
+    id: row.location,
+    name: row.name,
+    address: { countryCode: row.country_code, region: row.region, postalCode: row.postal_code },
+    coordinates:
+      row.latitude !== null && row.longitude !== null
+        ? { latitude: row.latitude, longitude: row.longitude }
+        : null,
+    stock: row.stock.map((level) => ({
+      sku: level.sku,
+      available: level.fulfillable,
+      routed: level.routed,
+      availableToPromise: level.atp,
+      asOf: level.asOf ? new Date(level.asOf).toISOString() : null,
+    })),
+  };
+}
 
 const webhookStatusSchema = Type.Object({
   topic: Type.String(),

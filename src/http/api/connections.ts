@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
 import type { Connection } from '../../db/types.ts';
 import { readConnectionHealth } from '../../pipeline/connection-health.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { ConnectionInputError, saveConnection, webhookUrlFor } from '../../pipeline/manage-connections.ts';
 import { reconcileConnection } from '../../pipeline/reconcile/reconcile.ts';
+import { syncLocations } from '../../pipeline/reconcile/sync-locations.ts';
 import { connectionQueries } from '../../queries/connections.ts';
 import { merchantQueries } from '../../queries/merchants.ts';
 import { errorSchema } from '../errors.ts';
@@ -12,6 +14,8 @@ import { scopeOf } from '../scope.ts';
 import {
   connectionSchema,
   healthSchema,
+  locationSchema,
+  locationView,
   merchantSchema,
   reconcileReportSchema,
   reportView,
@@ -28,6 +32,15 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: Hub; publicUrl: 
   const connections = connectionQueries(hub.db);
   const merchants = merchantQueries(hub.db);
   const noSuchConnection = { error: 'not_found', message: 'no such connection' };
+
+  /** A saved 3PL's locations; a failed listing does not undo the save (reconciliation lists them again). */
+  async function listLocationsOf(connectionId: string, log: FastifyBaseLogger) {
+    const loaded = await hub.connections.get(connectionId);
+    if (!loaded) return;
+    await syncLocations(hub, loaded).catch((error: unknown) =>
+      log.warn({ connectionId, err: error }, 'listing the 3PL locations failed'),
+    );
+  }
 
   // Credentials are write-only: no response ever carries them.
   const view = (row: Connection) => ({
@@ -61,13 +74,17 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: Hub; publicUrl: 
     '/api/connections/:id',
     {
       schema: {
-        summary: 'One connection, with its health',
+        summary: 'One connection, with its health (and a 3PL’s locations and their stock)',
         description:
-          'Health: the last delivery received, failed deliveries, the last reconciliation and what it recovered, what the platform said about webhooks and token expiry (at the last health check), and the last stock publication with the SKUs the storefront refused.',
+          'Health: the last delivery received, failed deliveries, the last reconciliation and what it recovered, what the platform said about webhooks and token expiry (at the last health check), and the last stock publication with the SKUs the storefront refused. A 3PL connection also lists its locations (warehouses) with stock per SKU and what is available to promise there.',
         tags: ['connections'],
         params: IdParams,
         response: {
-          200: Type.Object({ ...connectionSchema.properties, health: healthSchema }),
+          200: Type.Object({
+            ...connectionSchema.properties,
+            health: healthSchema,
+            locations: Type.Optional(Type.Array(locationSchema, { description: 'A 3PL connection’s only' })),
+          }),
           404: errorSchema,
         },
       },
@@ -75,7 +92,10 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: Hub; publicUrl: 
     async (request, reply) => {
       const row = await connections.find(scopeOf(request), request.params.id);
       if (!row) return reply.status(404).send(noSuchConnection);
-      return { ...view(row), health: await readConnectionHealth(hub.db, row.id) };
+      const health = await readConnectionHealth(hub.db, row.id);
+      if (row.role !== 'fulfillment') return { ...view(row), health };
+      const locations = await connections.locations(scopeOf(request), row.id);
+      return { ...view(row), health, locations: locations.map(locationView) };
     },
   );
 
@@ -172,6 +192,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: Hub; publicUrl: 
         return reply.status(404).send({ error: 'unknown_merchant', message: 'no such merchant' });
       try {
         const row = await saveConnection(hub, request.body);
+        if (row.role === 'fulfillment') await listLocationsOf(row.id, request.log);
         return reply.status(201).send(view(row));
       } catch (error) {
         if (error instanceof ConnectionInputError) {

@@ -4,6 +4,7 @@ import type { StockLevel } from '../../domain/order.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
 import { enqueueReroute } from '../reroute-trigger.ts';
+import { ensureLocationsKnown } from './store-locations.ts';
 
 /**
  * Stores what a 3PL says it can ship, keeping only levels newer than the ones held, then asks every
@@ -58,6 +59,11 @@ export async function storeStockLevels(
           .where(sql<boolean>`excluded.as_of >= stock_levels.as_of`),
       )
       .execute();
+    await ensureLocationsKnown(
+      trx,
+      connection,
+      levels.map((l) => l.location),
+    );
     const storefronts = await trx
       .selectFrom('connections')
       .select('id')

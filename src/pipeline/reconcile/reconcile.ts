@@ -13,6 +13,7 @@ import { acceptDelivery } from '../ingest/inbox.ts';
 import { isUuid } from '../ingest/ingest.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
 import { portOf } from '../ports/connection-port.ts';
+import { syncLocations } from './sync-locations.ts';
 
 /**
  * Webhooks are hints; this is the truth. Each connection is asked what changed since its cursor,
@@ -128,6 +129,10 @@ export async function reconcileConnection(
       }
     });
     if (result.nextCursor) hub.connections.forget(source.row.id);
+    await syncLocations(hub, source).catch((error: unknown) =>
+      // Locations are a description of the 3PL, not news: a failed listing leaves the held ones.
+      log.warn({ connectionId, err: error }, 'listing the 3PL locations failed'),
+    );
   } catch (error) {
     report.outcome = 'failed';
     report.error = describeFailure(error);
