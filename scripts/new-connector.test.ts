@@ -68,6 +68,8 @@ describe('npm run new-connector', () => {
       root,
       '--config',
       join(root, 'vitest.config.mjs'),
+      // Every test's name in the output, not only the slow ones the default reporter lists.
+      '--reporter=verbose',
     ]);
     expect(output).toContain('acme-3pl: the outbound contract');
     expect(output).toContain('acme-shop: the outbound contract');
