@@ -129,10 +129,10 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
     );
     return (canShip ?? stocksAll[0])?.[0] ?? null;
   }
-  /** The warehouse the hub asked for, when it stocks every line; else the 3PL's own pick. */
-  function chosenLocation(location: string, lines: readonly ThreePlLine[]): string | null {
+  /** A line the warehouse the hub asked for cannot ship (unknown there): that warehouse refuses it. */
+  function unstockedAt(location: string, lines: readonly ThreePlLine[]): ThreePlLine | undefined {
     const ledger = ledgers.get(location);
-    return ledger && lines.every((line) => ledger.knows(line.sku)) ? location : pickLocation(lines);
+    return lines.find((line) => !ledger?.knows(line.sku));
   }
   const shipTimers = new Map<string, NodeJS.Timeout>();
   const webhooks = createWebhookSender({
@@ -252,7 +252,17 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       const body = request.body;
       const existing = [...orders.values()].find((order) => order.reference === body.reference);
       if (existing) return reply.code(409).send({ error: 'duplicate_reference', order_id: existing.id });
-      const location = body.location ? chosenLocation(body.location, body.lines) : pickLocation(body.lines);
+      if (body.location && !ledgers.has(body.location)) {
+        return reply.code(422).send({ error: 'rejected', reason: `no warehouse ${body.location}` });
+      }
+      const unstocked = body.location ? unstockedAt(body.location, body.lines) : undefined;
+      if (body.location && unstocked) {
+        return reply
+          .code(422)
+          .send({ error: 'rejected', reason: `SKU ${unstocked.sku} is not stocked at ${body.location}` });
+      }
+      // The hub's choice stands; without one, the 3PL picks like one that splits nothing.
+      const location = body.location ?? pickLocation(body.lines);
       if (location === null) {
         const unknown = body.lines
           .map((line) => line.sku)

@@ -29,3 +29,8 @@ export function scopeOf(request: FastifyRequest): MerchantScope {
 export function scopedMerchant(scope: MerchantScope): string | null {
   return scope.kind === 'merchant' ? scope.merchantId : null;
 }
+
+/** Who made a change, for audit columns: `user:<id>`, `api_key` or `operator_token`. */
+export function actorOf(request: FastifyRequest): string | null {
+  return request.userId ? `user:${request.userId}` : (request.authenticatedBy ?? null);
+}

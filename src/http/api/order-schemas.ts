@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ORDER_STATES, SHIPMENT_STATES } from '../../domain/order-state.ts';
 import type { RetryAction } from '../../pipeline/route/retry-order.ts';
+import { HOLD_REASONS } from '../../routing/rule-primitives.ts';
 import { errorSchema } from '../errors.ts';
 import {
   DateTime,
@@ -151,12 +152,58 @@ export const retryAnswer = Type.Object({
 
 export const retryRefusal = Type.Object({ ...errorSchema.properties, status: Type.String() });
 
-export const releaseBody = Type.Object(
+export const releaseWithoutLinesBody = Type.Object(
   { excludeUnidentifiedLines: Type.Literal(true) },
   { additionalProperties: false },
 );
 
-export const releaseAnswer = Type.Object({
+export const releaseHoldBody = Type.Object(
+  {
+    holdId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Only this hold; omitted: every active hold' }),
+    ),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const releaseBody = Type.Union([releaseWithoutLinesBody, releaseHoldBody]);
+
+export const holdView = Type.Object({
+  holdId: Type.String(),
+  ruleId: NullableString,
+  reason: Type.String(),
+  note: NullableString,
+  scope: Type.Enum(['order', 'lines'] as const),
+  lineIds: Type.Array(Type.String()),
+  until: NullableString,
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  releasedAt: NullableString,
+  releasedBy: NullableString,
+  releaseNote: NullableString,
+});
+
+export const holdBody = Type.Object(
+  {
+    reason: Type.Enum(HOLD_REASONS),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    durationMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 60 * 24 * 90, description: 'Omitted: until someone releases it' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const holdAnswer = Type.Object({ orderId: Type.String(), status: Type.String(), hold: holdView });
+
+export const releaseHoldAnswer = Type.Object({
+  orderId: Type.String(),
+  outcome: Type.Literal('hold_released'),
+  holds: Type.Array(holdView),
+});
+
+export const releaseLinesAnswer = Type.Object({
   orderId: Type.String(),
   outcome: Type.Enum(['queued', 'released'] as const, {
     description: 'queued: routed again shortly without the lines; released: the held part is closed',
@@ -166,3 +213,5 @@ export const releaseAnswer = Type.Object({
     Type.Object({ id: Type.String(), sourceLineId: Type.String(), name: Type.String(), sku: NullableString }),
   ),
 });
+
+export const releaseAnswer = Type.Union([releaseLinesAnswer, releaseHoldAnswer]);

@@ -4,14 +4,17 @@ import { ORDER_STATES } from '../../domain/order-state.ts';
 import { findDeferredOperations } from '../../pipeline/deferrals.ts';
 import type { Hub } from '../../pipeline/hub.ts';
 import { enqueue } from '../../pipeline/jobs.ts';
+import { holdSummary, placeManualHold, releaseHolds } from '../../pipeline/route/order-holds.ts';
 import { releaseWithoutUnidentified } from '../../pipeline/route/release-lines.ts';
 import { decideRetry } from '../../pipeline/route/retry-order.ts';
 import { findUnwrittenTracking, requeueTrackingWriteback } from '../../pipeline/writeback/write-tracking.ts';
 import { orderQueries } from '../../queries/orders.ts';
 import { errorSchema } from '../errors.ts';
 import { pageQuerySchema } from '../pagination.ts';
-import { scopeOf } from '../scope.ts';
+import { actorOf, scopeOf } from '../scope.ts';
 import {
+  holdAnswer,
+  holdBody,
   orderDetail,
   orderSummary,
   releaseAnswer,
@@ -140,9 +143,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, 
     '/api/orders/:id/release',
     {
       schema: {
-        summary: 'Release an order without the lines the 3PL cannot identify',
+        summary: 'Release a hold, or release an order without the lines the 3PL cannot identify',
         description:
-          'A held order is routed again without those lines; a held part is closed (the order is complete once the rest has shipped). The lines stay on the order, marked excluded, and are never sent. To ship them instead, map them in the SKU map: held orders are routed again by themselves.',
+          '`{}` or `{"holdId", "note"}`: releases the order\'s active holds (a routing rule\'s or a person\'s; or only the one named), 202, and the order is routed again; a released rule hold does not hold it again. `{"excludeUnidentifiedLines": true}`: a held order is routed again without the lines the 3PL cannot identify; a held part is closed (the order is complete once the rest has shipped). The lines stay on the order, marked excluded, and are never sent. To ship them instead, map them in the SKU map: held orders are routed again by themselves.',
         tags: ['orders'],
         params: IdParams,
         body: releaseBody,
@@ -159,6 +162,23 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, 
       // An order the scope cannot see is neither released nor confirmed to exist.
       if (!(await orders.find(scopeOf(request), request.params.id)))
         return reply.status(404).send(noSuchOrder);
+      const body = request.body;
+      if (!('excludeUnidentifiedLines' in body)) {
+        const released = await releaseHolds(hub, request.params.id, {
+          ...(body.holdId ? { holdId: body.holdId } : {}),
+          by: actorOf(request) ?? 'unknown',
+          note: body.note ?? null,
+        });
+        if (released.outcome === 'not_found') return reply.status(404).send(noSuchOrder);
+        if (released.outcome === 'refused') {
+          return reply.status(409).send({ error: 'nothing_held', message: released.message });
+        }
+        return reply.status(202).send({
+          orderId: request.params.id,
+          outcome: 'hold_released' as const,
+          holds: released.holds.map(holdSummary),
+        });
+      }
       const result = await releaseWithoutUnidentified(hub, request.params.id);
       if (result.outcome === 'not_found') return reply.status(404).send(noSuchOrder);
       if (result.outcome === 'refused') {
@@ -170,6 +190,36 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ hub: Hub }> = async (app, 
         status: result.status,
         excludedLines: result.excludedLines,
       });
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/hold',
+    {
+      schema: {
+        summary: 'Hold an order before it is sent to a 3PL',
+        description:
+          'Nothing of the order is sent until the hold is released (`POST /api/orders/:id/release`) or, with `durationMinutes`, runs out. Storefront edits and cancellations that arrive meanwhile are applied, so what is sent is the order as it is on release. 409 once a shipment of it is at a 3PL (cancel it there instead) or when it is cancelled.',
+        tags: ['orders'],
+        params: IdParams,
+        body: holdBody,
+        response: { 200: holdAnswer, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      if (!(await orders.find(scopeOf(request), request.params.id)))
+        return reply.status(404).send(noSuchOrder);
+      const { reason, note, durationMinutes } = request.body;
+      const result = await placeManualHold(hub, request.params.id, {
+        reason,
+        note: note ?? null,
+        until: durationMinutes ? new Date(Date.now() + durationMinutes * 60_000) : null,
+        by: actorOf(request) ?? 'unknown',
+      });
+      if (result.outcome === 'not_found') return reply.status(404).send(noSuchOrder);
+      if (result.outcome === 'refused')
+        return reply.status(409).send({ error: 'not_holdable', message: result.message });
+      return { orderId: request.params.id, status: 'on_hold', hold: holdSummary(result.hold) };
     },
   );
 };

@@ -19,7 +19,7 @@ import {
   validateRuleSet,
 } from '../../routing/validate-rule-set.ts';
 import { errorSchema } from '../errors.ts';
-import { scopeOf } from '../scope.ts';
+import { actorOf, scopeOf } from '../scope.ts';
 import {
   invalidRulesSchema,
   liveRuleSetSchema,
@@ -77,8 +77,7 @@ async function validateForMerchant(
 }
 
 /** Who stored a version, for its audit: the signed-in user, or how the request authenticated. */
-const storedBy = (request: FastifyRequest) =>
-  request.userId ? `user:${request.userId}` : (request.authenticatedBy ?? null);
+const storedBy = actorOf;
 
 /**
  * A merchant's routing rules, versioned (every change is a new immutable version; the highest is

@@ -12,6 +12,8 @@ import { answerCancellation, answerRoutingOnce } from '../writeback/answer-store
 /** What taking an order forward touches: the database, the connections, the claim's lifetime, and the queue (stock learnt while routing). */
 export type AdvanceDeps = Pick<Hub, 'db' | 'boss' | 'config' | 'connections' | 'metrics' | 'log'>;
 
+const MAX_REROUTES = 20;
+
 const TERMINAL_FOR_CANCEL = new Set(['cancelled', 'partially_shipped', 'shipped', 'delivered']);
 
 /**
@@ -38,7 +40,15 @@ export async function advanceOrder(deps: AdvanceDeps, orderId: string): Promise<
   }
   // Routes the order when it is ready, or its held part when that can go now.
   if (mayRoute(order)) await routeOrder(deps, orderId);
-  await submitPendingShipments(deps, orderId);
+  // A 3PL's refusal from one location sends the lines back to routing, without that location; each
+  // round leaves one more location out, so this ends.
+  for (
+    let round = 0;
+    (await submitPendingShipments(deps, orderId)).rerouted && round < MAX_REROUTES;
+    round++
+  ) {
+    await routeOrder(deps, orderId);
+  }
   await answerRoutingOnce(deps, orderId);
 }
 

@@ -1,8 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, OrderHoldsTable } from '../../db/types.ts';
+import type { OrderState } from '../../domain/order-state.ts';
 import type { PlannedHold } from '../../routing/routing-model.ts';
 import type { Hub } from '../hub.ts';
 import { enqueue } from '../jobs.ts';
+import { moveOrderTo } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -129,7 +131,7 @@ export type PlaceHoldResult =
  * while it is held, so what is sent on release is the order as it is then.
  */
 export async function placeManualHold(
-  hub: Pick<Hub, 'db'>,
+  hub: Pick<Hub, 'db' | 'boss'>,
   orderId: string,
   input: { reason: string; note: string | null; until: Date | null; by: string },
 ): Promise<PlaceHoldResult> {
@@ -175,6 +177,7 @@ export async function placeManualHold(
       type: 'order.hold_placed',
       detail: holdSummary(hold),
     });
+    if (hold.until) await scheduleRelease(trx, hub.boss, hold);
     await holdOrder(trx, order, hold);
     return { outcome: 'held', hold };
   });
@@ -183,7 +186,7 @@ export async function placeManualHold(
 /** Puts the order on hold for this hold, unless it is on hold for something else already. */
 export async function holdOrder(
   trx: Transaction<Database>,
-  order: { id: string; merchant_id: string; status: string },
+  order: { id: string; merchant_id: string; status: OrderState },
   hold: OrderHold,
 ): Promise<void> {
   if (order.status === 'on_hold') return;
@@ -202,23 +205,7 @@ export async function holdOrder(
       },
     ],
   };
-  await trx
-    .updateTable('orders')
-    .set({
-      status: 'on_hold',
-      status_reason: 'held',
-      status_detail: JSON.stringify(detail),
-      updated_at: new Date(),
-    })
-    .where('id', '=', order.id)
-    .execute();
-  await recordOrderEvent(trx, {
-    merchantId: order.merchant_id,
-    orderId: order.id,
-    type: 'order.on_hold',
-    detail: { from: order.status, reason: 'held', ...detail },
-  });
-  order.status = 'on_hold';
+  await moveOrderTo(trx, order, 'on_hold', { code: 'held', detail });
 }
 
 function holdMessage(hold: OrderHold): string {

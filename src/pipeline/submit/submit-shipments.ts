@@ -10,6 +10,7 @@ import { fulfillmentPort } from '../ports/fulfillment-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
 import { claimShipment, releaseShipment, shipmentBusy } from './claim-shipment.ts';
 import { holdShipment } from './hold-shipment.ts';
+import { rerouteRefusedShipment } from './reroute-refused.ts';
 
 export type SubmitDeps = Pick<Hub, 'db' | 'config' | 'connections' | 'metrics' | 'log'>;
 
@@ -17,13 +18,18 @@ export type SubmitDeps = Pick<Hub, 'db' | 'config' | 'connections' | 'metrics' |
  * Sends each pending shipment of the order to its 3PL, by our shipment id (the 3PL's idempotency
  * key), under a claim so no other job sends it meanwhile. A 3PL that needs a person holds the order.
  */
-export async function submitPendingShipments(deps: SubmitDeps, orderId: string): Promise<void> {
+export async function submitPendingShipments(
+  deps: SubmitDeps,
+  orderId: string,
+): Promise<{ rerouted: boolean }> {
+  let rerouted = false;
   const pending = await deps.db
     .selectFrom('shipments')
     .innerJoin('orders', 'orders.id', 'shipments.order_id')
     .select([
       'shipments.id',
       'shipments.fulfillment_connection_id',
+      'shipments.location',
       'orders.source_order_name',
       'orders.email',
       'orders.shipping_address',
@@ -34,7 +40,7 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
     .where('shipments.status', '=', 'pending')
     .execute();
   for (const shipment of pending) {
-    if (shipment.cancelled) return;
+    if (shipment.cancelled) return { rerouted };
     const target = await deps.connections.get(shipment.fulfillment_connection_id);
     if (target?.row.status !== 'active') {
       await holdShipment(
@@ -77,11 +83,16 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
           shipTo,
           shippingMethod: shipment.shipping_method,
           lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
+          location: shipment.location,
         },
         { orderId },
       );
     } catch (error) {
       if (error instanceof NeedsHumanError) {
+        if (await rerouteRefusedShipment(deps, orderId, shipment.id, error)) {
+          rerouted = true;
+          continue;
+        }
         await holdShipment(deps, orderId, shipment.id, error);
         continue;
       }
@@ -90,6 +101,7 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
     }
     await recordSubmission(deps, target, orderId, shipment.id, submitted);
   }
+  return { rerouted };
 }
 
 /** Commits the 3PL's id the moment the remote call succeeded (OCA's binder rule). */
