@@ -8,15 +8,27 @@
  *   tracking of the first parcel that has one (stable, so the storefront is not rewritten back and
  *   forth as the others ship); else any in exception or on hold → exception, with ShipBob's reasons;
  *   every parcel cancelled → cancelled; else accepted;
- * - every parcel, with its own status, tracking and fulfillment centre, rides along in `parcels`
- *   for the hub to write each tracking back once it models parcels (see README, "One order, several
- *   shipments").
+ * - every parcel, with its own status, tracking, fulfillment centre and products, rides along in
+ *   `parcels`: the hub stores each and writes each tracking back as its own storefront fulfillment
+ *   (see README, "One order, several shipments").
  *
  * Pure: the caller reads the order and says when the event happened.
  */
-import type { CanonicalEvent, ShipmentEventStatus, Tracking } from '../../src/sdk/index.ts';
+import {
+  type CanonicalEvent,
+  KEY_LENGTH,
+  LIMITS,
+  type ShipmentEventStatus,
+  type Tracking,
+} from '../../src/sdk/index.ts';
 import type { WebhookEnvelope } from './parse-webhook.ts';
-import { idOf, type ShipBobOrder, type ShipBobShipment, type ShipBobTracking } from './payloads.ts';
+import {
+  idOf,
+  type ShipBobOrder,
+  type ShipBobShipment,
+  type ShipBobShipmentProduct,
+  type ShipBobTracking,
+} from './payloads.ts';
 
 type ShipmentUpdated = Extract<CanonicalEvent, { type: 'shipment.updated' }>;
 export type Parcel = NonNullable<ShipmentUpdated['parcels']>[number];
@@ -41,13 +53,45 @@ function reasonOf(shipment: ShipBobShipment, prefix: string | null): string | nu
   return text ? text.slice(0, MAX_REASON) : null;
 }
 
+type ParcelLine = NonNullable<Parcel['lines']>[number];
+
+/** A product's quantity in the shipment: its own, or its one inventory item's. */
+function quantityOf(product: ShipBobShipmentProduct): number | null {
+  if (typeof product.quantity === 'number') return product.quantity;
+  const items = product.inventory_items ?? [];
+  // Several inventory items are a bundle's components: how many bundles they make is not said.
+  return items.length === 1 && typeof items[0]?.quantity === 'number' ? items[0].quantity : null;
+}
+
+/**
+ * What the shipment holds, by the SKU the hub ordered it with (`reference_id`), or undefined when
+ * ShipBob does not say it fully: a package described in part would take too little, so the hub is
+ * left to give it the lines no other parcel covers.
+ */
+export function linesOf(shipment: ShipBobShipment): ParcelLine[] | undefined {
+  const products = shipment.products ?? [];
+  if (products.length === 0) return undefined;
+  const bySku = new Map<string, number>();
+  for (const product of products) {
+    const sku = (product.reference_id ?? product.sku ?? '').trim();
+    const quantity = quantityOf(product);
+    if (!sku || sku.length > KEY_LENGTH || quantity === null || !Number.isInteger(quantity) || quantity < 0)
+      return undefined;
+    bySku.set(sku, (bySku.get(sku) ?? 0) + quantity);
+  }
+  const lines = [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+  return lines.every((line) => line.quantity <= LIMITS.quantity.max) ? lines : undefined;
+}
+
 /** ShipBob's shipment status (`Orders.OrderStatusEnum`) in the hub's terms. */
 export function parcelOf(shipment: ShipBobShipment): Parcel {
   const tracking = trackingOf(shipment.tracking);
+  const lines = linesOf(shipment);
   const base = {
     externalId: idOf(shipment.id),
     tracking,
     location: shipment.location?.id === undefined ? null : idOf(shipment.location.id),
+    ...(lines ? { lines } : {}),
   };
   const status = shipment.status ?? 'None';
   if (status === 'Cancelled') return { ...base, status: 'cancelled', reason: reasonOf(shipment, null) };

@@ -39,6 +39,22 @@ export interface ShipBobShipment {
   last_update_at?: string | null;
   last_tracking_update_at?: string | null;
   is_tracking_uploaded?: boolean;
+  /** What the shipment holds (`Orders.ShipmentProductViewModel`). */
+  products?: ShipBobShipmentProduct[] | null;
+}
+
+/**
+ * A product in a shipment: `reference_id` is the SKU the hub created the order with. The 2026-01
+ * model gives the quantity only per inventory item (`Orders.InventoryViewModel.quantity`); a
+ * product-level `quantity` is read too, in case a later version adds it.
+ */
+export interface ShipBobShipmentProduct {
+  id?: Id;
+  reference_id?: string | null;
+  sku?: string | null;
+  name?: string | null;
+  quantity?: number | null;
+  inventory_items?: { id?: Id; quantity?: number | null }[] | null;
 }
 
 export interface ShipBobOrder {
@@ -81,6 +97,23 @@ const shipment = {
     last_update_at: optionalString,
     last_tracking_update_at: optionalString,
     is_tracking_uploaded: { type: 'boolean' },
+    products: {
+      type: ['array', 'null'],
+      items: {
+        type: 'object',
+        properties: {
+          id,
+          reference_id: optionalString,
+          sku: optionalString,
+          name: optionalString,
+          quantity: { type: ['integer', 'null'] },
+          inventory_items: {
+            type: ['array', 'null'],
+            items: { type: 'object', properties: { id, quantity: { type: ['integer', 'null'] } } },
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -159,6 +159,43 @@ export interface ShipmentLinesTable {
   quantity: number;
 }
 
+/** What one package of a parcel holds, by the 3PL's SKU. */
+export interface ParcelLine {
+  sku: string;
+  quantity: number;
+}
+
+/** A storefront line a parcel was written back with. */
+export interface WrittenParcelLine {
+  sourceLineId: string;
+  sku: string;
+  quantity: number;
+}
+
+/** One package a 3PL shipped a shipment in (migration 0013), keyed by the 3PL's id within it. */
+export interface ShipmentParcelsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  shipment_id: string;
+  external_id: string;
+  /** The 3PL's word, in the canonical event's terms. */
+  status: 'accepted' | 'shipped' | 'delivered' | 'exception' | 'cancelled';
+  location: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  reason: string | null;
+  /** Null when the 3PL did not say what the package holds. */
+  lines: Json<ParcelLine[] | null>;
+  /** The time of the last event applied to the parcel: an older one changes nothing. */
+  occurred_at: Timestamp;
+  tracking_written_number: string | null;
+  tracking_external_id: string | null;
+  written_lines: JsonWithDefault<WrittenParcelLine[] | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** What a remote id names: a 3PL's order for our shipment, or a storefront's fulfillment. */
 export type ExternalEntity = 'shipment' | 'fulfillment';
 
@@ -387,6 +424,7 @@ export interface Database {
   order_lines: OrderLinesTable;
   shipments: ShipmentsTable;
   shipment_lines: ShipmentLinesTable;
+  shipment_parcels: ShipmentParcelsTable;
   external_ids: ExternalIdsTable;
   stock_levels: StockLevelsTable;
   locations: LocationsTable;
@@ -404,3 +442,4 @@ export type OrderLine = Selectable<OrderLinesTable>;
 export type Shipment = Selectable<ShipmentsTable>;
 export type OutboundCall = Selectable<OutboundCallsTable>;
 export type ShipmentUpdate = Updateable<ShipmentsTable>;
+export type ShipmentParcel = Selectable<ShipmentParcelsTable>;

@@ -109,12 +109,12 @@ export function orderQueries(db: Kysely<Database>) {
       return Number(row.n);
     },
 
-    /** The order with its lines, shipments, timeline and failed deliveries; undefined when unseen. */
+    /** The order with its lines, shipments (and their parcels), timeline and failed deliveries; undefined when unseen. */
     async detail(scope: MerchantScope, id: string) {
       const order = await find(scope, id);
       if (!order) return undefined;
-      const [lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions] = await Promise.all(
-        [
+      const [lines, shipments, shipmentLines, parcels, events, failedDeliveries, routingDecisions] =
+        await Promise.all([
           db
             .selectFrom('order_lines')
             .selectAll()
@@ -133,12 +133,20 @@ export function orderQueries(db: Kysely<Database>) {
             .select(['shipment_lines.shipment_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
             .where('shipments.order_id', '=', order.id)
             .execute(),
+          db
+            .selectFrom('shipment_parcels')
+            .innerJoin('shipments', 'shipments.id', 'shipment_parcels.shipment_id')
+            .selectAll('shipment_parcels')
+            .where('shipment_parcels.merchant_id', '=', order.merchant_id)
+            .where('shipments.order_id', '=', order.id)
+            .orderBy('shipment_parcels.created_at')
+            .orderBy('shipment_parcels.external_id')
+            .execute(),
           db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
           failedDeliveriesOf(db, order),
           routingDecisionsOf(db, order.id),
-        ],
-      );
-      return { order, lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions };
+        ]);
+      return { order, lines, shipments, shipmentLines, parcels, events, failedDeliveries, routingDecisions };
     },
 
     /** What deciding a retry needs: the order's state and its shipments' statuses. */

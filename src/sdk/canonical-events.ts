@@ -60,12 +60,22 @@ const OrderInvalid = Type.Object({
   problem: Type.String({ minLength: 1, maxLength: 2000 }),
 });
 
+/** What one package holds, by the 3PL's SKU (the SKU the hub submitted the shipment's lines with). */
+const ParcelLine = Type.Object({ sku: KeySchema, quantity: integerIn('quantity') });
+
+/** One package of a shipment, as the 3PL shipped it: the hub stores and writes back each on its own. */
 const Parcel = Type.Object({
-  externalId: Type.String(),
+  /** The 3PL's id of the package: the key of the hub's parcel within the shipment. */
+  externalId: KeySchema,
   status: ShipmentEventStatusSchema,
   tracking: NullableTracking,
   location: nullableString(),
   reason: nullableString(),
+  /**
+   * What the package holds, when the 3PL says. Without it the hub gives the package the
+   * shipment's lines no written parcel (and no other parcel that says what it holds) covers.
+   */
+  lines: Type.Optional(Type.Array(ParcelLine)),
 });
 
 const ShipmentUpdated = Type.Object({
@@ -83,7 +93,9 @@ const ShipmentUpdated = Type.Object({
   /**
    * When the 3PL ships one submission in several parcels (ShipBob splits an order into
    * shipments, possibly from several warehouses), each of them; `status` and `tracking` above
-   * summarise them. Optional, and not read by the hub yet.
+   * summarise them. The hub stores each parcel (forward-only by `occurredAt`, on its own) and
+   * writes each parcel's tracking back to the storefront as its own fulfillment. Optional: a
+   * shipment reported without parcels is written back as one fulfillment, as before.
    */
   parcels: Type.Optional(Type.Array(Parcel)),
 });

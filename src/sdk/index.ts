@@ -1,3 +1,4 @@
+export { KEY_LENGTH, LIMITS } from '../domain/limits.ts';
 export { decimalToMinor, minorToDecimal } from '../domain/money.ts';
 export * from './canonical-events.ts';
 export { canonicalEventProblem } from './canonical-schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Parcel, parcelOf, summarize } from '../map-shipment.ts';
+import { linesOf, type Parcel, parcelOf, summarize } from '../map-shipment.ts';
 
 const parcel = (over: Partial<Parcel>): Parcel => ({
   externalId: '1',
@@ -78,5 +78,50 @@ describe('a ShipBob shipment status', () => {
       number: '9261',
       url: 'https://t',
     });
+  });
+});
+
+describe('what a ShipBob shipment holds', () => {
+  const item = (quantity: number) => ({ id: 7, quantity });
+
+  it('is its products by the SKU the hub ordered them with, the quantity from the one inventory item', () => {
+    expect(
+      linesOf({
+        id: 1,
+        products: [
+          { reference_id: 'SBX-MUG', sku: 'shipbob-sku', inventory_items: [item(2)] },
+          { reference_id: ' SBX-TEE ', quantity: 1 },
+          { reference_id: 'SBX-MUG', inventory_items: [item(1)] },
+        ],
+      }),
+    ).toEqual([
+      { sku: 'SBX-MUG', quantity: 3 },
+      { sku: 'SBX-TEE', quantity: 1 },
+    ]);
+  });
+
+  it('is not said when ShipBob leaves out the products or a quantity (a bundle of several items)', () => {
+    expect(linesOf({ id: 1 })).toBeUndefined();
+    expect(linesOf({ id: 1, products: [] })).toBeUndefined();
+    expect(
+      linesOf({
+        id: 1,
+        products: [
+          { reference_id: 'SBX-MUG', inventory_items: [item(1)] },
+          { reference_id: 'SBX-KIT', inventory_items: [item(1), item(2)] },
+        ],
+      }),
+    ).toBeUndefined();
+    expect(linesOf({ id: 1, products: [{ inventory_items: [item(1)] }] })).toBeUndefined();
+    expect(
+      linesOf({ id: 1, products: [{ reference_id: 'SBX-MUG', quantity: 2_147_483_648 }] }),
+    ).toBeUndefined();
+  });
+
+  it('rides along on the parcel only when known', () => {
+    expect(parcelOf({ id: 1, status: 'Processing' })).not.toHaveProperty('lines');
+    expect(parcelOf({ id: 1, products: [{ reference_id: 'SBX-MUG', quantity: 1 }] }).lines).toEqual([
+      { sku: 'SBX-MUG', quantity: 1 },
+    ]);
   });
 });

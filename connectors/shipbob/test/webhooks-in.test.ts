@@ -207,8 +207,15 @@ describe('mapping each topic to the hub shipment, reading the order back', () =>
           status: 'shipped',
           location: '156',
           tracking: { number: tracking.tracking_number },
+          lines: [{ sku: 'SBX-MUG', quantity: 1 }],
         },
-        { externalId: '200000002', status: 'accepted', location: '178', tracking: null },
+        {
+          externalId: '200000002',
+          status: 'accepted',
+          location: '178',
+          tracking: null,
+          lines: [{ sku: 'SBX-TEE', quantity: 2 }],
+        },
       ],
     });
   });

@@ -34,6 +34,34 @@ export const orderSummary = Type.Object({
   updatedAt: DateTime,
 });
 
+const skuQuantity = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
+
+const parcelSchema = Type.Object(
+  {
+    id: Type.String(),
+    externalId: Type.String({ description: 'The 3PL’s id of the package (a ShipBob shipment id)' }),
+    status: Type.Enum(['accepted', 'shipped', 'delivered', 'exception', 'cancelled'] as const),
+    statusReason: NullableString,
+    location: NullableString,
+    tracking: Nullable(Type.Object({ carrier: NullableString, number: Type.String(), url: NullableString })),
+    trackingWrittenBack: Type.Boolean({
+      description: 'The storefront holds a fulfillment for this package with its current tracking number',
+    }),
+    lines: Nullable(Type.Array(skuQuantity), {
+      description: 'What the package holds by the 3PL’s SKU, as the 3PL said; null when it did not say',
+    }),
+    writtenLines: Nullable(
+      Type.Array(Type.Object({ sourceLineId: Type.String(), sku: Type.String(), quantity: Type.Integer() })),
+      {
+        description:
+          'The storefront lines the package was written back with; empty when the packages written before it already carried every line it could hold (then it is not written); null while not written',
+      },
+    ),
+    updatedAt: DateTime,
+  },
+  { description: 'One package the 3PL shipped the shipment in, each written back as its own fulfillment' },
+);
+
 const shipmentSchema = Type.Object({
   id: Type.String(),
   fulfillmentConnectionId: Type.String(),
@@ -59,7 +87,11 @@ const shipmentSchema = Type.Object({
     ),
   ),
   shippedAt: NullableDateTime,
-  lines: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
+  lines: Type.Array(skuQuantity),
+  parcels: Type.Array(parcelSchema, {
+    description:
+      'The packages the 3PL shipped the shipment in, when it names them (ShipBob: one per ShipBob shipment, from several fulfillment centres); empty otherwise',
+  }),
 });
 
 const failedDeliverySchema = Type.Object({

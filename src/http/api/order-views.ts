@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryStatus, Order } from '../../db/types.ts';
+import type { Database, DeliveryStatus, Order, ShipmentParcel } from '../../db/types.ts';
 import { findDeferredOperations } from '../../pipeline/deferrals.ts';
 import type { OrderDetail } from '../../queries/orders.ts';
 
@@ -62,7 +62,8 @@ function heldPartView(lines: OrderDetail['lines']) {
 }
 
 export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail) {
-  const { order, lines, shipments, shipmentLines, events, failedDeliveries, routingDecisions } = detail;
+  const { order, lines, shipments, shipmentLines, parcels, events, failedDeliveries, routingDecisions } =
+    detail;
   const stuck = await stuckWritebacks(
     db,
     shipments.map((s) => s.id),
@@ -105,6 +106,7 @@ export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail)
       lines: shipmentLines
         .filter((l) => l.shipment_id === s.id)
         .map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      parcels: parcels.filter((p) => p.shipment_id === s.id).map(parcelView),
     })),
     // The query asks for failed and dead ones only; the filter tells the type so.
     failedDeliveries: failedDeliveries.filter(isFailed).map((d) => ({
@@ -124,6 +126,27 @@ export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail)
       at: d.created_at.toISOString(),
       decision: d.decision,
     })),
+  };
+}
+
+/** A package the 3PL shipped the shipment in, with whether its tracking reached the storefront. */
+function parcelView(p: ShipmentParcel) {
+  return {
+    id: p.id,
+    externalId: p.external_id,
+    status: p.status,
+    statusReason: p.reason,
+    location: p.location,
+    tracking: p.tracking_number
+      ? { carrier: p.carrier, number: p.tracking_number, url: p.tracking_url }
+      : null,
+    trackingWrittenBack:
+      p.tracking_external_id !== null &&
+      p.tracking_written_number !== null &&
+      p.tracking_written_number === p.tracking_number,
+    lines: p.lines,
+    writtenLines: p.written_lines,
+    updatedAt: new Date(p.occurred_at).toISOString(),
   };
 }
 

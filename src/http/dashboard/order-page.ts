@@ -47,7 +47,15 @@ ${order.shipments.map(
   (s) => html`<tr><td>${label(connections, s.fulfillmentConnectionId)}</td><td>${s.status}</td>
 <td>${s.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ')}</td>
 <td>${s.tracking ? html`${s.tracking.carrier ?? ''} <span class="tracking">${s.tracking.number}</span>` : '—'}</td>
-<td>${s.trackingWrittenBack ? 'yes' : 'no'}</td></tr>`,
+<td>${s.trackingWrittenBack ? 'yes' : 'no'}</td></tr>
+${s.parcels.map(
+  (
+    p,
+  ) => html`<tr data-kind="parcel"><td>↳ parcel ${p.externalId}${p.location ? ` from ${p.location}` : ''}</td><td>${p.status}</td>
+<td>${p.lines ? p.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ') : '—'}</td>
+<td>${p.tracking ? html`${p.tracking.carrier ?? ''} <span class="tracking">${p.tracking.number}</span>` : '—'}</td>
+<td>${p.trackingWrittenBack ? 'yes' : 'no'}</td></tr>`,
+)}`,
 )}</tbody></table>`
     : html`<p>No shipments yet.</p>`
 }

@@ -165,8 +165,21 @@ export async function reportCustomerData(
   const shipments = orderIds.length
     ? await hub.db
         .selectFrom('shipments')
-        .select(['order_id', 'status', 'carrier', 'tracking_number'])
+        .select(['id', 'order_id', 'status', 'carrier', 'tracking_number'])
         .where('order_id', 'in', orderIds)
+        .execute()
+    : [];
+  // The packages a shipment left in carry their own tracking numbers.
+  const parcels = shipments.length
+    ? await hub.db
+        .selectFrom('shipment_parcels')
+        .select(['shipment_id', 'status', 'carrier', 'tracking_number'])
+        .where('merchant_id', '=', source.row.merchant_id)
+        .where(
+          'shipment_id',
+          'in',
+          shipments.map((s) => s.id),
+        )
         .execute()
     : [];
   const report = orders.map((o) => ({
@@ -178,7 +191,12 @@ export async function reportCustomerData(
     status: o.status,
     placedAt: o.placed_at.toISOString(),
     lines: lines.filter((l) => l.order_id === o.id).map(({ order_id: _, ...l }) => l),
-    shipments: shipments.filter((s) => s.order_id === o.id).map(({ order_id: _, ...s }) => s),
+    shipments: shipments
+      .filter((s) => s.order_id === o.id)
+      .map(({ id, order_id: _, ...s }) => ({
+        ...s,
+        parcels: parcels.filter((p) => p.shipment_id === id).map(({ shipment_id: _, ...p }) => p),
+      })),
   }));
   await hub.db
     .insertInto('privacy_requests')

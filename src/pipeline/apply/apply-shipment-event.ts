@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../../db/types.ts';
+import type { Database, Shipment } from '../../db/types.ts';
 import { isShipmentForward } from '../../domain/order-state.ts';
 import type { CanonicalEvent } from '../../sdk/contracts.ts';
 import { bind as bindRemoteId, findByExternalId, findByHubId } from '../binder.ts';
@@ -9,6 +9,7 @@ import { isUuid } from '../ingest/ingest.ts';
 import { enqueue } from '../jobs.ts';
 import { refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
+import { applyParcels, hasUnwrittenParcel } from './apply-parcels.ts';
 import { matchShipment } from './match-shipment.ts';
 import { holdShipmentConflict, noteForeignReference } from './shipment-conflicts.ts';
 
@@ -19,7 +20,10 @@ export type ShipmentEventOutcome = 'applied' | 'stale' | 'unknown_shipment' | 'c
 /**
  * A 3PL's word about one shipment. Found by our reference, its 3PL id checked against the binding
  * (a disagreement is held for a person, never applied); applied only forward (a late "accepted"
- * after "shipped" changes nothing); a shipment that gains tracking is queued for write-back.
+ * after "shipped" changes nothing); a shipment that gains tracking is queued for write-back. The
+ * parcels it was shipped in, when the 3PL names them, are applied in the same transaction, each
+ * forward on its own: a second parcel that ships moves the parcel (and is written back) even when
+ * the shipment's summary, shipped already, does not move.
  */
 export async function applyShipmentEvent(
   hub: Pick<Hub, 'boss' | 'db' | 'log'>,
@@ -114,13 +118,17 @@ async function applyToShipment(
     });
   }
 
+  const parcelsChanged = event.parcels?.length
+    ? await applyParcels(trx, shipment, event.parcels, event.occurredAt)
+    : 0;
   const from = shipment.status;
   const to = event.status;
   const newerTracking =
     event.tracking !== null &&
     event.tracking.number !== shipment.tracking_number &&
     (to === 'shipped' || from === 'shipped');
-  if (!isShipmentForward(from, to) && !newerTracking) {
+  const summaryMoves = isShipmentForward(from, to) || newerTracking;
+  if (!summaryMoves && parcelsChanged === 0) {
     await recordOrderEvent(trx, {
       merchantId: shipment.merchant_id,
       orderId: shipment.order_id,
@@ -129,7 +137,31 @@ async function applyToShipment(
     });
     return 'stale';
   }
+  if (summaryMoves) await applySummary(trx, shipment, event);
   const status = isShipmentForward(from, to) ? to : from;
+  const trackingNumber = event.tracking?.number ?? shipment.tracking_number;
+  const summaryUnwritten =
+    summaryMoves &&
+    (status === 'shipped' || status === 'delivered') &&
+    trackingNumber !== null &&
+    trackingNumber !== shipment.tracking_written_number;
+  if (summaryUnwritten || (parcelsChanged > 0 && (await hasUnwrittenParcel(trx, shipment)))) {
+    // One order's shipments are written back one at a time: a storefront completes the order after the last.
+    await enqueue(
+      hub.boss,
+      'write-tracking',
+      { shipmentId: shipment.id },
+      { serialKey: `order:${shipment.order_id}`, trx },
+    );
+  }
+  await refreshOrderFromShipments(trx, shipment.order_id);
+  return 'applied';
+}
+
+/** The shipment's own status and tracking: the 3PL's summary of its parcels, when it has several. */
+async function applySummary(trx: Transaction<Database>, shipment: Shipment, event: ShipmentEvent) {
+  const from = shipment.status;
+  const status = isShipmentForward(from, event.status) ? event.status : from;
   await trx
     .updateTable('shipments')
     .set({
@@ -160,20 +192,4 @@ async function applyToShipment(
       ...(event.reason ? { reason: event.reason } : {}),
     },
   });
-  const trackingNumber = event.tracking?.number ?? shipment.tracking_number;
-  if (
-    (status === 'shipped' || status === 'delivered') &&
-    trackingNumber &&
-    trackingNumber !== shipment.tracking_written_number
-  ) {
-    // One order's shipments are written back one at a time: a storefront completes the order after the last.
-    await enqueue(
-      hub.boss,
-      'write-tracking',
-      { shipmentId: shipment.id },
-      { serialKey: `order:${shipment.order_id}`, trx },
-    );
-  }
-  await refreshOrderFromShipments(trx, shipment.order_id);
-  return 'applied';
 }

@@ -18,8 +18,14 @@ export type WriteTrackingInput = Parameters<StorefrontConnector['writeTracking']
  */
 export interface StorefrontPort {
   readonly connection: StorefrontConnection;
-  /** Our shipment id is the call's idempotency key (the connector is idempotent on it). */
-  writeTracking(input: WriteTrackingInput, subject: { orderId: string }): Promise<{ externalId: string }>;
+  /**
+   * Our shipment id is the call's idempotency key (the connector is idempotent on it). A parcel's
+   * write goes under the parcel's id; `shipmentId` then names its shipment in the call log.
+   */
+  writeTracking(
+    input: WriteTrackingInput,
+    subject: { orderId: string; shipmentId?: string },
+  ): Promise<{ externalId: string }>;
   publishStock(
     levels: { sku: string; available: number }[],
     options: { idempotencyKey: string },
@@ -47,10 +53,10 @@ export function storefrontPort(deps: PortDeps, loaded: LoadedConnection): Storef
   const checkHealth = connector.checkHealth?.bind(connector);
   const port: StorefrontPort = {
     connection: loaded,
-    writeTracking: (input, { orderId }) =>
+    writeTracking: (input, { orderId, shipmentId }) =>
       call(
         'writeTracking',
-        { orderId, shipmentId: input.shipment.id, idempotencyKey: input.shipment.id },
+        { orderId, shipmentId: shipmentId ?? input.shipment.id, idempotencyKey: input.shipment.id },
         () => connector.writeTracking(context, input),
       ),
     publishStock: (levels, options) =>

@@ -6,13 +6,15 @@ import type { Hub } from '../hub.ts';
 import { enqueue, type JobHandler } from '../jobs.ts';
 import { storefrontPort } from '../ports/storefront-port.ts';
 import { recordOrderEvent } from '../timeline.ts';
+import { isUnwritten, writeParcelTracking } from './write-parcel-tracking.ts';
 
 const QUEUE = 'write-tracking';
 
 /**
  * Tells the storefront a shipment left, with its tracking, so the customer gets the shipping email.
  * The storefront connector is idempotent on our shipment id, and we remember which tracking number
- * we wrote, so a retry or a repeated 3PL event never produces a second fulfillment.
+ * we wrote, so a retry or a repeated 3PL event never produces a second fulfillment. A shipment the
+ * 3PL shipped in parcels is written one fulfillment per parcel (`write-parcel-tracking.ts`).
  */
 export function writeTrackingHandler(
   hub: Pick<Hub, 'boss' | 'connections' | 'db' | 'metrics' | 'log'>,
@@ -38,15 +40,42 @@ export function writeTrackingHandler(
         ])
         .where('shipments.id', '=', shipmentId)
         .executeTakeFirst();
-      if (!shipment?.tracking_number || shipment.tracking_written_number === shipment.tracking_number) return;
+      if (!shipment) return;
+      const parcels = await hub.db
+        .selectFrom('shipment_parcels')
+        .selectAll()
+        .where('merchant_id', '=', shipment.merchant_id)
+        .where('shipment_id', '=', shipmentId)
+        .orderBy('created_at')
+        .orderBy('external_id')
+        .execute();
+      const allWritten = parcels.length
+        ? !parcels.some(isUnwritten) && shipment.tracking_written_number === shipment.tracking_number
+        : !shipment.tracking_number || shipment.tracking_written_number === shipment.tracking_number;
+      if (allWritten) return;
       const storefront = await hub.connections.get(shipment.storefront_connection_id);
       if (storefront?.row.status !== 'active') return;
       const lines = await hub.db
         .selectFrom('shipment_lines')
         .innerJoin('order_lines', 'order_lines.id', 'shipment_lines.order_line_id')
         .select(['order_lines.source_line_id', 'shipment_lines.sku', 'shipment_lines.quantity'])
+        .where('shipment_lines.merchant_id', '=', shipment.merchant_id)
         .where('shipment_lines.shipment_id', '=', shipmentId)
         .execute();
+      const order = {
+        sourceOrderId: shipment.source_order_id,
+        sourceOrderName: shipment.source_order_name,
+        sourceData: shipment.source_data,
+      };
+      if (parcels.length) {
+        // In a fixed order, so a retry shares the lines out the same way.
+        const shipmentLines = lines
+          .map((l) => ({ sourceLineId: l.source_line_id, sku: l.sku, quantity: l.quantity }))
+          .sort((a, b) => a.sourceLineId.localeCompare(b.sourceLineId));
+        await writeParcelTracking(hub, storefront, { ...shipment, order }, parcels, shipmentLines);
+        return;
+      }
+      if (!shipment.tracking_number) return;
       const tracking = {
         carrier: shipment.carrier,
         number: shipment.tracking_number,
@@ -54,11 +83,7 @@ export function writeTrackingHandler(
       };
       const written = await storefrontPort(hub, storefront).writeTracking(
         {
-          order: {
-            sourceOrderId: shipment.source_order_id,
-            sourceOrderName: shipment.source_order_name,
-            sourceData: shipment.source_data,
-          },
+          order,
           shipment: {
             id: shipment.id,
             lines: lines.map((l) => ({ sourceLineId: l.source_line_id, sku: l.sku, quantity: l.quantity })),
@@ -128,7 +153,10 @@ export function writeTrackingHandler(
  * A person's retry of an order: every shipment that left with tracking not yet written back is
  * queued again, its deferral count started afresh (a dead-lettered write-back is thus retried).
  */
-/** Shipments of the order that shipped with tracking the storefront was never told (or told another). */
+/**
+ * Shipments of the order that shipped with tracking the storefront was never told (or told
+ * another): their own, or one of their parcels'.
+ */
 export async function findUnwrittenTracking(hub: Pick<Hub, 'db'>, orderId: string): Promise<string[]> {
   const shipments = await hub.db
     .selectFrom('shipments')
@@ -137,7 +165,19 @@ export async function findUnwrittenTracking(hub: Pick<Hub, 'db'>, orderId: strin
     .where('status', 'in', ['shipped', 'delivered'])
     .where('tracking_number', 'is not', null)
     .execute();
-  return shipments.filter((s) => s.tracking_number !== s.tracking_written_number).map((s) => s.id);
+  const parcels = await hub.db
+    .selectFrom('shipment_parcels')
+    .innerJoin('shipments', 'shipments.id', 'shipment_parcels.shipment_id')
+    .selectAll('shipment_parcels')
+    .whereRef('shipment_parcels.merchant_id', '=', 'shipments.merchant_id')
+    .where('shipments.order_id', '=', orderId)
+    .where('shipment_parcels.tracking_number', 'is not', null)
+    .execute();
+  const unwritten = new Set([
+    ...shipments.filter((s) => s.tracking_number !== s.tracking_written_number).map((s) => s.id),
+    ...parcels.filter(isUnwritten).map((p) => p.shipment_id),
+  ]);
+  return [...unwritten];
 }
 
 export async function requeueTrackingWriteback(
