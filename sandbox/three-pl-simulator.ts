@@ -55,6 +55,7 @@ const createOrderBodySchema = {
       },
     },
     shipping_method: nullableString,
+    location: nullableString,
     lines: {
       type: 'array',
       minItems: 1,
@@ -88,6 +89,8 @@ interface CreateOrderBody {
   ship_to: Partial<ThreePlShipTo> & Pick<ThreePlShipTo, 'name' | 'address1' | 'city' | 'country_code'>;
   shipping_method?: string | null;
   lines: ThreePlLine[];
+  /** The warehouse the hub routed the order to; null or absent: the 3PL picks. */
+  location?: string | null;
 }
 
 export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreePlSimulator {
@@ -125,6 +128,11 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       lines.every((line) => ledger.available(line.sku) >= line.quantity),
     );
     return (canShip ?? stocksAll[0])?.[0] ?? null;
+  }
+  /** The warehouse the hub asked for, when it stocks every line; else the 3PL's own pick. */
+  function chosenLocation(location: string, lines: readonly ThreePlLine[]): string | null {
+    const ledger = ledgers.get(location);
+    return ledger && lines.every((line) => ledger.knows(line.sku)) ? location : pickLocation(lines);
   }
   const shipTimers = new Map<string, NodeJS.Timeout>();
   const webhooks = createWebhookSender({
@@ -244,7 +252,7 @@ export function createThreePlSimulator(options: ThreePlSimulatorOptions): ThreeP
       const body = request.body;
       const existing = [...orders.values()].find((order) => order.reference === body.reference);
       if (existing) return reply.code(409).send({ error: 'duplicate_reference', order_id: existing.id });
-      const location = pickLocation(body.lines);
+      const location = body.location ? chosenLocation(body.location, body.lines) : pickLocation(body.lines);
       if (location === null) {
         const unknown = body.lines
           .map((line) => line.sku)

@@ -27,6 +27,7 @@ export function createOrderBody(request: ShipmentRequest) {
     ship_to: shipTo(request.shipTo),
     shipping_method: request.shippingMethod,
     lines: request.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
+    location: request.location ?? null,
   };
 }
 

@@ -350,7 +350,26 @@ export interface RoutingDecisionsTable {
   created_at: Generated<Date>;
 }
 
+/** A hold on an order before it is sent, by a routing rule or a person (see migration 0014). */
+export interface OrderHoldsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  order_id: string;
+  rule_id: string | null;
+  reason: string;
+  note: string | null;
+  scope: 'order' | 'lines';
+  line_ids: JsonWithDefault<string[]>;
+  until: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  released_at: Date | null;
+  released_by: string | null;
+  release_note: string | null;
+}
+
 export interface Database {
+  order_holds: OrderHoldsTable;
   routing_rule_sets: RoutingRuleSetsTable;
   routing_decisions: RoutingDecisionsTable;
   users: UsersTable;

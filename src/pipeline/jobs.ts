@@ -19,6 +19,8 @@ export interface JobPayloads {
   reconcile: { connectionId?: string };
   /** Route again every held order a SKU map change, new stock or a policy change may release. */
   'reroute-held': { merchantId: string; trigger: RerouteTrigger };
+  /** A timed hold ran out: release it and route the order. */
+  'release-hold': { orderId: string; holdId: string };
   retention: Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
@@ -39,6 +41,7 @@ const SUBJECT_OF: { [Q in QueueName]: (data: JobPayloads[Q]) => string } = {
   'publish-stock': (data) => data.connectionId,
   reconcile: (data) => data.connectionId ?? 'all',
   'reroute-held': (data) => `reroute:${data.merchantId}`,
+  'release-hold': (data) => `hold:${data.holdId}`,
   retention: () => 'deliveries',
 };
 
@@ -49,6 +52,7 @@ export const QUEUES: QueueName[] = [
   'publish-stock',
   'reconcile',
   'reroute-held',
+  'release-hold',
   'retention',
 ];
 export const DEAD_LETTER_QUEUE = 'dead-letter';

@@ -136,6 +136,18 @@ export async function connectionIdsOf(db: Kysely<Database>, merchantId: string) 
   return { storefront: of('storefront'), fulfillment: of('fulfillment') };
 }
 
+/** The merchant's live rule set, for the route stage (not a scope's read: routing acts for the merchant). */
+export async function liveRuleSetOf(db: Db, merchantId: string): Promise<StoredRuleSet | undefined> {
+  const row = await db
+    .selectFrom('routing_rule_sets')
+    .select(ruleSetColumns)
+    .where('merchant_id', '=', merchantId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? storedRuleSet(row) : undefined;
+}
+
 /** The engine's view of a stored rule set. */
 export const engineRuleSet = (stored: StoredRuleSet | undefined): RuleSet | null =>
   stored ? { version: stored.version, definition: stored.definition } : null;

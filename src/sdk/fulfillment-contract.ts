@@ -20,6 +20,12 @@ export interface ShipmentRequest {
   shipTo: Address;
   shippingMethod: string | null;
   lines: { sku: string; name: string; quantity: number }[];
+  /**
+   * The 3PL's own key of the warehouse the hub routed this shipment to (the key its stock levels
+   * carry), or null when routing left the choice to the 3PL. A 3PL that places orders itself may
+   * treat it as a preference; it must not ship from elsewhere silently when it can ship from here.
+   */
+  location?: string | null;
 }
 
 export interface SubmittedShipment {

@@ -3,6 +3,7 @@ import type { Hub } from '../hub.ts';
 import type { JobHandlers } from '../jobs.ts';
 import { reconcileHandler } from '../reconcile/reconcile.ts';
 import { retentionHandler } from '../retention.ts';
+import { releaseDueHold } from '../route/order-holds.ts';
 import { rerouteHeldHandler } from '../route/reroute-held.ts';
 import { publishStockHandler } from '../writeback/publish-stock.ts';
 import { writeTrackingHandler } from '../writeback/write-tracking.ts';
@@ -27,6 +28,7 @@ export function createHandlers(hub: Hub): JobHandlers {
     'publish-stock': publishStockHandler(hub),
     reconcile: reconcileHandler(hub),
     'reroute-held': rerouteHeldHandler(hub),
+    'release-hold': { run: ({ holdId }) => releaseDueHold(hub, holdId) },
     retention: retentionHandler(hub),
   };
 }

@@ -9,10 +9,13 @@ import {
 } from '../../routing/explain-hold.ts';
 import { planRoute, type UnidentifiedLine } from '../../routing/plan-route.ts';
 import { buildSkuMap } from '../../routing/resolve-lines.ts';
+import type { LoadedConnection } from '../connection-store.ts';
 import type { Hub } from '../hub.ts';
 import { hasHeldLines, moveOrderTo, refreshOrderFromShipments } from '../order-status.ts';
 import { recordOrderEvent } from '../timeline.ts';
+import { activeManualHold, holdOrder, holdsOf } from './order-holds.ts';
 import { modeOf } from './route-mode.ts';
+import { type RoutedLines, routeIdentifiedLines } from './route-with-engine.ts';
 import { skuMapEntriesFor } from './sku-map-store.ts';
 import { ensureStockKnown } from './stock-catalog.ts';
 
@@ -40,9 +43,10 @@ export async function routeOrder(
   const candidate = modeOf(found, true);
   if (!candidate || (candidate === 'part' && !(await hasHeldLines(hub.db, orderId)))) return;
 
-  const target = found.target ? await hub.connections.get(found.target) : null;
-  const activeTarget = target && target.row.status === 'active' ? target : null;
-  if (activeTarget) await ensureStockKnown(hub, activeTarget);
+  // Every active 3PL of the merchant is a candidate; the default one ranks first (priority).
+  const fulfillment = await activeFulfillmentConnections(hub, orderId, found.target);
+  for (const connection of fulfillment) await ensureStockKnown(hub, connection);
+  const activeTarget = fulfillment[0] ?? null;
 
   await hub.db.transaction().execute(async (trx) => {
     const order = await trx
@@ -55,6 +59,12 @@ export async function routeOrder(
         'orders.status',
         'orders.ready_to_fulfill',
         'orders.cancelled',
+        'orders.placed_at',
+        'orders.currency',
+        'orders.total_minor',
+        'orders.shipping_method',
+        'orders.shipping_address',
+        'orders.tags',
         'merchants.unidentified_line_policy as policy',
       ])
       .where('orders.id', '=', orderId)
@@ -71,9 +81,25 @@ export async function routeOrder(
       allLines.some((line) => line.disposition === 'held'),
     );
     if (!mode) return;
-    const lines = mode === 'full' ? allLines : allLines.filter((line) => line.disposition === 'held');
+    const now = new Date();
+    const holds = await holdsOf(trx, order.id);
+    const manual = activeManualHold(holds, now);
+    if (manual) {
+      // A person's hold: nothing is routed until it is released (edits keep being applied meanwhile).
+      if (mode === 'full') await holdOrder(trx, order, manual);
+      return;
+    }
+    // A line part of which is at a 3PL already (a split, a partial re-route) routes only the rest.
+    const placed = await unitsInLiveShipments(trx, order.id);
+    const lines = (
+      mode === 'full' ? allLines : allLines.filter((line) => line.disposition === 'held')
+    ).flatMap((line) => {
+      const left = line.quantity - (placed.get(line.id) ?? 0);
+      return left > 0 ? [{ ...line, quantity: left }] : [];
+    });
 
     const entries = await skuMapEntriesFor(trx, order.merchant_id, order.storefront_connection_id, lines);
+    // Identification asks whether any of the merchant's 3PLs knows a SKU; where it goes is the engine's.
     const stockedSkus = new Map<string, Set<string>>();
     if (activeTarget) {
       const wanted = [
@@ -87,7 +113,11 @@ export async function routeOrder(
             .selectFrom('stock_levels')
             .select('sku')
             .distinct()
-            .where('connection_id', '=', activeTarget.row.id)
+            .where(
+              'connection_id',
+              'in',
+              fulfillment.map((connection) => connection.row.id),
+            )
             .where('sku', 'in', wanted)
             .execute()
         : [];
@@ -180,13 +210,25 @@ export async function routeOrder(
     }
 
     await decideAfresh();
-    for (const planned of plan.shipments) {
+    const identified = plan.shipments.flatMap((shipment) => shipment.lines);
+    const routed =
+      identified.length > 0
+        ? await routeIdentifiedLines(trx, hub.boss, {
+            order,
+            lines: identified.map((line) => ({ ...line, row: byId.get(line.lineId) as OrderLine })),
+            holds,
+            defaultConnectionId: found.target,
+            now,
+          })
+        : null;
+    for (const planned of routed?.shipments ?? []) {
       const shipment = await trx
         .insertInto('shipments')
         .values({
           merchant_id: order.merchant_id,
           order_id: order.id,
           fulfillment_connection_id: planned.fulfillmentConnectionId,
+          location: planned.locationKey,
           status: 'pending',
           data: JSON.stringify({}),
         })
@@ -207,9 +249,13 @@ export async function routeOrder(
       await event('shipment.planned', {
         shipmentId: shipment.id,
         fulfillmentConnectionId: planned.fulfillmentConnectionId,
+        location: planned.locationKey,
         lines: planned.lines.length,
         ...(mode === 'part' ? { heldPartReleased: true } : {}),
       });
+    }
+    for (const waiting of routed?.waiting ?? []) {
+      await setDisposition(trx, [waiting.lineId], 'held', waiting.detail);
     }
 
     const partScope = { ...scope, part: true };
@@ -240,9 +286,67 @@ export async function routeOrder(
         lines: skipped.map(lineSummary(byId)),
       });
     }
-    if (mode === 'full') await moveOrderTo(trx, order, 'ready');
+    if (mode === 'full' && routed?.orderHold) {
+      await holdOrder(trx, order, routed.orderHold);
+    } else if (mode === 'full' && routed && routed.shipments.length === 0 && routed.waiting.length > 0) {
+      await moveOrderTo(trx, order, 'on_hold', {
+        code: 'unfillable',
+        detail: unfillableDetail(routed, scope),
+      });
+    } else if (mode === 'full') await moveOrderTo(trx, order, 'ready');
     else await refreshOrderFromShipments(trx, order.id);
   });
+}
+
+/** Units of each line already in a shipment that is still live (not rejected, not cancelled). */
+async function unitsInLiveShipments(trx: Transaction<Database>, orderId: string) {
+  const rows = await trx
+    .selectFrom('shipment_lines')
+    .innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id')
+    .select((eb) => [
+      'shipment_lines.order_line_id',
+      eb.fn.sum<string | number>('shipment_lines.quantity').as('units'),
+    ])
+    .where('shipments.order_id', '=', orderId)
+    .where('shipments.status', 'not in', ['rejected', 'cancelled'])
+    .groupBy('shipment_lines.order_line_id')
+    .execute();
+  return new Map(rows.map((row) => [row.order_line_id, Number(row.units)]));
+}
+
+/** The merchant's active 3PL connections, the default first. */
+async function activeFulfillmentConnections(
+  hub: Pick<Hub, 'connections' | 'db'>,
+  orderId: string,
+  defaultConnectionId: string | null,
+): Promise<LoadedConnection[]> {
+  const rows = await hub.db
+    .selectFrom('connections')
+    .innerJoin('orders', 'orders.merchant_id', 'connections.merchant_id')
+    .select('connections.id')
+    .where('orders.id', '=', orderId)
+    .where('connections.role', '=', 'fulfillment')
+    .where('connections.status', '=', 'active')
+    .orderBy('connections.id')
+    .execute();
+  const ids = rows
+    .map((row) => row.id)
+    .sort((a, b) => Number(b === defaultConnectionId) - Number(a === defaultConnectionId));
+  const loaded = await Promise.all(ids.map((id) => hub.connections.get(id)));
+  return loaded.filter((connection): connection is LoadedConnection => connection?.row.status === 'active');
+}
+
+function unfillableDetail(routed: RoutedLines, scope: HoldScope): Record<string, unknown> {
+  const lines = routed.waiting.filter((line) => line.detail.why === 'unfillable');
+  const skus = [...new Set(lines.map((line) => String(line.detail.fulfillmentSku)))];
+  return {
+    skus,
+    lines: lines.map((line) => ({ lineId: line.lineId, ...line.detail })),
+    message: `No location can ship ${skus.join(', ')} now (see each line's shortfall). The order is routed by itself when the 3PL reports stock for ${skus.length === 1 ? 'it' : 'them'}; or route it again via POST /api/orders/${scope.orderId}/retry.`,
+    actions: [
+      { method: 'POST', path: `/api/orders/${scope.orderId}/retry`, description: 'route the order again' },
+    ],
+  };
 }
 
 function heldDetail(line: ExplainedLine, scope: HoldScope): Record<string, unknown> {
