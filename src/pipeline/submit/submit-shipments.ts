@@ -24,6 +24,7 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
     .select([
       'shipments.id',
       'shipments.fulfillment_connection_id',
+      'shipments.location',
       'orders.source_order_name',
       'orders.email',
       'orders.shipping_address',
@@ -77,6 +78,8 @@ export async function submitPendingShipments(deps: SubmitDeps, orderId: string):
           shipTo,
           shippingMethod: shipment.shipping_method,
           lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
+          // Where routing placed it: the 3PL ships from there, or says why not.
+          location: shipment.location,
         },
         { orderId },
       );
