@@ -251,6 +251,8 @@ describe('one merchant, Shopify and WooCommerce, shipped by ShipBob', () => {
     for (const call of [shopifyCreate, wooCreate]) {
       expect(call).toMatchObject({ authorization: `Bearer ${PAT}`, channel: String(CHANNEL) });
     }
+    // Cicero holds every SKU of both orders: the hub routed each there, and asks ShipBob for it.
+    for (const call of [shopifyCreate, wooCreate]) expect(call?.body.location_id).toBe(CICERO);
     expect(shopifyCreate?.body).toMatchObject({
       type: 'DTC',
       order_number: '#5001',
@@ -390,7 +392,8 @@ describe('one merchant, Shopify and WooCommerce, shipped by ShipBob', () => {
     expect(stockAt(MORENO_VALLEY)).toEqual(expected(MORENO_VALLEY));
   });
 
-  // Needs the hub's parcels (each ShipBob shipment stored and written back on its own).
+  // Needs the hub's parcels (each ShipBob shipment stored and written back on its own). Cicero was
+  // only ShipBob's desired centre: ShipBob still splits an order as its own stock and rules decide.
   it('writes both trackings of the Shopify order, shipped in two parcels from two centres, each with its own lines', async () => {
     const { shipments } = await hubOrder('5001');
     const statuses = await shipbob.ship(shipments[0].id, [
