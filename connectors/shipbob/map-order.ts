@@ -2,7 +2,8 @@
  * A hub shipment as ShipBob's `POST /order` body (its `Orders.CreateOrderModel`): our shipment id
  * as `reference_id` (unique per ShipBob account: the idempotency key), a DTC order, products by
  * `reference_id` = SKU with their name (ShipBob creates a product it does not know yet), the
- * recipient and address, and the ship option the merchant mapped the storefront's method to.
+ * recipient and address, the ship option the merchant mapped the storefront's method to, and the
+ * fulfillment centre the hub routed the shipment to (`location_id`, ShipBob's "desired" centre).
  * Pure: throws NeedsHumanError for what only a person can fix, before anything is sent.
  */
 import { NeedsHumanError, type ShipmentRequest } from '../../src/sdk/index.ts';
@@ -28,6 +29,8 @@ export interface CreateOrderBody {
     };
   };
   products: { reference_id: string; name: string; quantity: number }[];
+  /** Absent: ShipBob picks the centre (the hub routed nowhere in particular). */
+  location_id?: number;
 }
 
 const normalize = (method: string) => method.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -63,6 +66,11 @@ export function shipOptionFor(settings: ShipBobSettings, method: string | null):
 
 const orNull = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);
 
+/** The hub's location key is a ShipBob centre id (`StockLevel.location`); anything else names none. */
+function centreOf(location: string | null | undefined): number | null {
+  return location && /^\d{1,9}$/.test(location) ? Number(location) : null;
+}
+
 export function createOrderBody(request: ShipmentRequest, settings: ShipBobSettings): CreateOrderBody {
   const shippingMethod = shipOptionFor(settings, request.shippingMethod);
   const address = request.shipTo;
@@ -90,6 +98,7 @@ export function createOrderBody(request: ShipmentRequest, settings: ShipBobSetti
       reference: request.reference,
     });
   }
+  const centre = centreOf(request.location);
   return {
     reference_id: request.reference,
     order_number: request.orderName.slice(0, 400),
@@ -114,5 +123,6 @@ export function createOrderBody(request: ShipmentRequest, settings: ShipBobSetti
       name: line.name.trim() || line.sku.trim(),
       quantity: line.quantity,
     })),
+    ...(centre === null ? {} : { location_id: centre }),
   };
 }

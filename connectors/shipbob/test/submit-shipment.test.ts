@@ -81,6 +81,20 @@ describe('creating the ShipBob order', () => {
     });
   });
 
+  it('asks for the fulfillment centre the hub routed the shipment to, and for none when it names no centre', async () => {
+    const sent: Record<string, unknown>[] = [];
+    nock(API)
+      .post(`${VERSION}/order`, (body) => sent.push(body) > 0)
+      .times(2)
+      .reply(201, fixture('order-created.json'));
+
+    await connector.submitShipment(shipBobContext(), { ...request, location: '156' });
+    await connector.submitShipment(shipBobContext(), { ...request, location: 'not-a-centre' });
+
+    expect(sent[0]?.location_id).toBe(156);
+    expect(sent[1]).not.toHaveProperty('location_id');
+  });
+
   it('binds the order an earlier attempt made when ShipBob refuses the reference as a duplicate, without a second order', async () => {
     nock(API)
       .post(`${VERSION}/order`)

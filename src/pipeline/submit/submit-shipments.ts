@@ -83,6 +83,7 @@ export async function submitPendingShipments(
           shipTo,
           shippingMethod: shipment.shipping_method,
           lines: lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
+          // Where routing placed it: the 3PL ships from there, or says why not.
           location: shipment.location,
         },
         { orderId },
