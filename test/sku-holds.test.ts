@@ -375,10 +375,17 @@ describe('lines the 3PL cannot identify', () => {
       ]),
     );
 
-    // Release: the body must say what it releases; an order with nothing held is a 409 with the reason.
+    // Release: the body must be one the API knows; an order with nothing held is a 409 with the reason.
     const plain = hub.storefront.placeOrder({ lines: [{ sku: 'SBX-MUG', quantity: 1 }] });
     const shippedOrder = await waitForOrderStatus(hub, plain.id, 'shipped');
-    expect((await hub.api('POST', `/api/orders/${shippedOrder.id}/release`, {})).status).toBe(400);
+    expect(
+      (await hub.api('POST', `/api/orders/${shippedOrder.id}/release`, { excludeUnidentifiedLines: false }))
+        .status,
+    ).toBe(400);
+    expect(await hub.api('POST', `/api/orders/${shippedOrder.id}/release`, {})).toMatchObject({
+      status: 409,
+      body: { error: 'nothing_held' },
+    });
     const refused = await hub.api('POST', `/api/orders/${shippedOrder.id}/release`, {
       excludeUnidentifiedLines: true,
     });

@@ -130,6 +130,7 @@ const paramOf: Record<string, (a: Rows) => string> = {
 /** A valid body for each route that takes one, naming merchant A where it names a merchant. */
 const bodies: Record<string, (a: Rows) => unknown> = {
   'POST /api/orders/{id}/release': () => ({ excludeUnidentifiedLines: true }),
+  'POST /api/orders/{id}/hold': () => ({ reason: 'fraud_review' }),
   'POST /api/connections': (a) => ({
     merchantId: a.merchantId,
     connector: 'sandbox-storefront',

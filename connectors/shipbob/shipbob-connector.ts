@@ -77,7 +77,8 @@ export function createShipBobConnector(options: ShipBobConnectorOptions = {}): S
       credentialsSchema,
       // 150 a minute in a sliding window (developer.shipbob.com/2026-07/rate-limit): one call every
       // 400 ms never puts more than 150 in any minute, where a 150-per-minute bucket could put 300.
-      rateLimit: { concurrency: 4, intervalMs: 400, intervalCap: 1 },
+      // ShipBob counts per user and application: every connection of one account shares the queue.
+      rateLimit: { concurrency: 4, intervalMs: 400, intervalCap: 1, scope: 'account' },
       webhookHeaders: { secret: ['webhook-signature'] },
     },
 

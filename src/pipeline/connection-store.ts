@@ -181,11 +181,16 @@ export class ConnectionStore {
 
   /** Runs an outbound call in the connection's queue, which keeps to the remote API's limit. */
   call<T>(loaded: LoadedConnection, operation: () => Promise<T>): Promise<T> {
-    let queue = this.#queues.get(loaded.row.id);
+    const { concurrency, intervalMs, intervalCap, scope } = loaded.connector.manifest.rateLimit;
+    // One queue per remote account when the platform counts the account's calls together.
+    const key =
+      scope === 'account' && loaded.row.external_account
+        ? `account\u0000${loaded.row.connector}\u0000${loaded.row.external_account}`
+        : loaded.row.id;
+    let queue = this.#queues.get(key);
     if (!queue) {
-      const { concurrency, intervalMs, intervalCap } = loaded.connector.manifest.rateLimit;
       queue = new PQueue({ concurrency, interval: intervalMs, intervalCap });
-      this.#queues.set(loaded.row.id, queue);
+      this.#queues.set(key, queue);
     }
     const counter = this.#metrics?.outbound;
     const connector = loaded.row.connector;

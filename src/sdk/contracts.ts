@@ -33,8 +33,17 @@ export interface ConnectorManifest {
   settingsSchema: JsonSchema;
   /** Validates the credentials (encrypted at rest, never logged, never returned by the API). */
   credentialsSchema: JsonSchema;
-  /** The remote API's published limit; the hub queues calls per connection to respect it. */
-  rateLimit: { concurrency: number; intervalMs: number; intervalCap: number };
+  /**
+   * The remote API's published limit; the hub queues calls to respect it, per connection, or per
+   * remote account (`scope: 'account'`) when the platform counts every connection of one account
+   * together (ShipBob: per user and application), so two connections cannot use it up twice.
+   */
+  rateLimit: {
+    concurrency: number;
+    intervalMs: number;
+    intervalCap: number;
+    scope?: 'connection' | 'account';
+  };
   /**
    * For platforms that send every shop's webhooks to one URL (Shopify's app-level subscriptions):
    * the header naming the external account, so `POST /webhooks/<name>` finds the connection.

@@ -65,6 +65,7 @@ const parcelSchema = Type.Object(
 const shipmentSchema = Type.Object({
   id: Type.String(),
   fulfillmentConnectionId: Type.String(),
+  location: Nullable(Type.String({ description: "The 3PL's key of the warehouse routing sent it to" })),
   status: Type.Enum(SHIPMENT_STATES),
   statusReason: NullableString,
   externalId: NullableString,

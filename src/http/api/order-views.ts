@@ -93,6 +93,7 @@ export async function orderDetailView(db: Kysely<Database>, detail: OrderDetail)
     shipments: shipments.map((s) => ({
       id: s.id,
       fulfillmentConnectionId: s.fulfillment_connection_id,
+      location: s.location,
       status: s.status,
       statusReason: s.status_reason,
       externalId: s.external_id,
